@@ -1,0 +1,1 @@
+"""AWS facts: partitions, identifier rules, ARN and image-URI shapes. No Pulumi, no boto3."""
