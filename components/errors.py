@@ -54,11 +54,19 @@ class SpecError(ValueError):
         for item in error.errors(include_url=False):
             ctx = item.get("ctx") or {}
             prefix = format_loc(item["loc"])
+            inner = ctx.get("error")
+            if isinstance(inner, SpecError):
+                # A nested spec built through its own constructor already listed its violations.
+                for v in inner.violations:
+                    path = f"{prefix}.{v.field}" if prefix and v.field else (prefix or v.field)
+                    violations.append(Violation(path, v.value, v.rule, v.fix))
+                continue
             nested = ctx.get("violations")
             if nested:
                 # A model-level rule reported several problems at once; keep them apart.
                 for field, value, rule, fix in nested:
-                    path = f"{prefix}.{field}" if prefix and field else (prefix or field)
+                    joiner = "" if field.startswith("[") else "."
+                    path = f"{prefix}{joiner}{field}" if prefix and field else (prefix or field)
                     violations.append(Violation(path, value, rule, fix))
                 continue
             violations.append(
@@ -73,6 +81,8 @@ def _fix_for(item: Any) -> str:
         return "add this field"
     if kind == "extra_forbidden":
         return "remove this field or correct its spelling"
+    if kind == "string_type":
+        return "write it as a quoted string"
     if kind == "union_tag_invalid":
         return "set `kind` to one of: account, role, organization, lambda"
     return ""

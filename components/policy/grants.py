@@ -1,0 +1,82 @@
+"""The grant model: who may do what on which repository, independent of how policies are written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from components.aws.arns import account_root_arn, role_arn
+from components.policy.actions import AccessLevel
+from components.spec.consumers import (
+    AccountConsumer,
+    Consumer,
+    LambdaConsumer,
+    RoleConsumer,
+)
+from components.spec.registry import SharedRegistryArgs
+
+
+def effective_consumers(args: SharedRegistryArgs) -> dict[str, list[Consumer]]:
+    """Repository name → its consumers (registry-wide first, then its own); private ones get none."""
+    return {
+        repo.name: [] if repo.private else [*args.consumers, *repo.consumers] for repo in args.repositories
+    }
+
+
+def consumer_json(consumer: Consumer, partition: str) -> dict[str, Any]:
+    """A consumer as JSON-able data for stack outputs and reports, with the principals it stands for."""
+    data = consumer.model_dump(exclude_none=True)
+    if isinstance(consumer, AccountConsumer):
+        data["principals"] = [account_root_arn(partition, consumer.account_id)]
+    elif isinstance(consumer, RoleConsumer):
+        data["principals"] = [
+            role_arn(partition, consumer.account_id, name, consumer.role_path) for name in consumer.role_names
+        ]
+    elif isinstance(consumer, LambdaConsumer):
+        data["principals"] = ["lambda.amazonaws.com"]
+    return data
+
+
+def grants_json(args: SharedRegistryArgs) -> dict[str, list[dict[str, Any]]]:
+    """Repository name → its consumers as JSON-able dicts: the registry stack's `grants` export."""
+    partition = args.partition_name
+    return {
+        name: [consumer_json(c, partition) for c in consumers]
+        for name, consumers in effective_consumers(args).items()
+    }
+
+
+def _covers(level: str, wanted: AccessLevel) -> bool:
+    return level == "push" or wanted == "pull"
+
+
+def grant_for_role(
+    grants: Mapping[str, Any],
+    repository: str,
+    role_arn_value: str,
+    account_id: str,
+    access: AccessLevel = "pull",
+    organization_id: str | None = None,
+) -> dict[str, Any] | None:
+    """The first granted consumer (from `grants_json` data) that covers this role, or None.
+
+    Organization grants count only when the caller's organization ID is known and matches; OU-path
+    grants cannot be decided from account data alone and count only with an exact organization match
+    and no path restriction.
+    """
+    for consumer in grants.get(repository, []):
+        if not _covers(consumer.get("access", "pull"), access):
+            continue
+        kind = consumer.get("kind")
+        if kind == "account" and consumer.get("account_id") == account_id:
+            return dict(consumer)
+        if kind == "role" and role_arn_value in consumer.get("principals", []):
+            return dict(consumer)
+        if (
+            kind == "organization"
+            and organization_id is not None
+            and consumer.get("organization_id") == organization_id
+            and not consumer.get("ou_paths")
+        ):
+            return dict(consumer)
+    return None
