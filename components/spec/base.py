@@ -36,7 +36,11 @@ def rule_error(rule: str, fix: str) -> PydanticCustomError:
     return PydanticCustomError("rule", "{rule}", {"rule": rule, "fix": fix})
 
 
-def raise_if_any(problems: Iterable[tuple[str, Any, str, str]]) -> None:
+# (field, value, rule, fix) of one model-level violation.
+Problem = tuple[str, Any, str, str]
+
+
+def raise_if_any(problems: Iterable[Problem]) -> None:
     """Report several model-level problems (field, value, rule, fix) as one error."""
     found = list(problems)
     if found:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from components.policy.actions import AccessLevel
-from components.spec.base import Spec, raise_if_any
+from components.spec.base import Problem, Spec, raise_if_any
 from components.spec.identifiers import AccountId, IamPath, OrganizationId, OrgPath, Region, RoleName
 
 DESCRIPTION = Field(
@@ -45,7 +45,7 @@ class RoleConsumer(Spec):
 
     @model_validator(mode="after")
     def _roles_given(self) -> RoleConsumer:
-        problems = []
+        problems: list[Problem] = []
         if not self.role_names:
             problems.append(
                 ("role_names", [], "a role consumer needs at least one role name",

@@ -10,7 +10,7 @@ from components.aws.arns import RepositoryRef, parse_repository_arn
 from components.aws.partitions import partition_for_region
 from components.errors import SpecError, Violation
 from components.policy.actions import AccessLevel
-from components.spec.base import Spec, raise_if_any
+from components.spec.base import Problem, Spec, raise_if_any
 from components.spec.identifiers import AccountId, IamPath, Region, RepositoryName, RoleName
 
 TrustService = Literal["ecs-tasks", "eks-pod-identity", "lambda", "ec2", "eks-irsa"]
@@ -31,7 +31,7 @@ class TrustSpec(Spec):
 
     @model_validator(mode="after")
     def _eks_fields(self) -> TrustSpec:
-        problems: list[tuple[str, Any, str, str]] = []
+        problems: list[Problem] = []
         if self.service == "eks-irsa":
             provider = self.oidc_provider_arn or ""
             if ":oidc-provider/" not in provider or not provider.startswith("arn:"):
@@ -115,7 +115,7 @@ class PullerRoleArgs(Spec):
 
     @model_validator(mode="after")
     def _repositories_given(self) -> PullerRoleArgs:
-        problems: list[tuple[str, Any, str, str]] = []
+        problems: list[Problem] = []
         if not self.repository_arns and not self.repositories:
             problems.append(("repositories", [], "a puller role needs at least one repository",
                              "give repository_arns, or registry + repositories"))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field, model_validator
 
 from components.aws.partitions import partition_for_region
-from components.spec.base import Spec, raise_if_any
+from components.spec.base import Problem, Spec, raise_if_any
 from components.spec.consumers import Consumer, LambdaConsumer
 from components.spec.identifiers import AccountId, PartitionName, Region
 from components.spec.repository import RepositorySettings, RepositorySpec
@@ -38,7 +36,7 @@ class SharedRegistryArgs(Spec):
 
     @model_validator(mode="after")
     def _whole_registry_rules(self) -> SharedRegistryArgs:
-        problems: list[tuple[str, Any, str, str]] = []
+        problems: list[Problem] = []
         derived = partition_for_region(self.region).name
         if self.partition and self.partition != derived:
             problems.append(("partition", self.partition, f"region {self.region} is in partition {derived}",
@@ -69,7 +67,7 @@ class SharedRegistryArgs(Spec):
         raise_if_any(problems)
         return self
 
-    def _lambda_problems(self, consumers: list[Consumer], where: str) -> list[tuple[str, Any, str, str]]:
+    def _lambda_problems(self, consumers: list[Consumer], where: str) -> list[Problem]:
         return [
             (f"{where}[{i}].region", c.region,
              f"Lambda pulls images only from its own region; this registry is in {self.region}",

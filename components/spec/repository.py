@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from components.spec.base import Spec, raise_if_any
+from components.spec.base import Problem, Spec, raise_if_any
 from components.spec.consumers import Consumer
 from components.spec.identifiers import RepositoryName
 
@@ -37,7 +37,7 @@ class LifecycleSpec(Spec):
     @model_validator(mode="after")
     def _one_way(self) -> LifecycleSpec:
         knobs = {"keep_last_tagged", "expire_untagged_after_days"} & self.model_fields_set
-        problems = []
+        problems: list[Problem] = []
         if self.raw is not None and knobs:
             problems.append(("raw", "…", f"`raw` replaces the knobs, so {sorted(knobs)} would be ignored",
                              "give either `raw` or the knobs, not both"))
@@ -75,9 +75,9 @@ class RepositorySettings(Spec):
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the repository.")
 
-    def problems(self) -> list[tuple[str, Any, str, str]]:
+    def problems(self) -> list[Problem]:
         """Rules across fields; checked on the effective settings after defaults are merged."""
-        found: list[tuple[str, Any, str, str]] = []
+        found: list[Problem] = []
         if self.encryption == "KMS" and not self.kms_key:
             found.append(("kms_key", None, "KMS encryption needs a key",
                           "set kms_key to the key's ARN, or use encryption: AES256"))
