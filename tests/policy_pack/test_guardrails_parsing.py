@@ -1,0 +1,124 @@
+"""Policy documents, principals and conditions in every shape they arrive in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from ecr_guardrails.conditions import conditions_of, narrowed_accounts, narrowed_organizations, narrows
+from ecr_guardrails.documents import parse_document
+from ecr_guardrails.principals import account_of, is_account_root, is_public, principals_of
+from ecr_guardrails.values import UNKNOWN, plain
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+SINGLE: dict[str, Any] = {"Version": "2012-10-17",
+                          "Statement": {"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}}
+LISTED: dict[str, Any] = {"Version": "2012-10-17",
+                          "Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage"]}]}
+
+
+@pytest.mark.parametrize("body", [SINGLE, LISTED, json.dumps(SINGLE), json.dumps(LISTED, indent=2)])
+def test_document_as_dict_or_string_with_one_or_many_statements(body: Any) -> None:
+    document = parse_document(body)
+    assert document is not None and document.complete
+    [st] = document.statements
+    assert st.is_allow is True
+    assert st.strings("Action") == ["ecr:BatchGetImage"]
+    assert document.text is not None
+
+
+@pytest.mark.parametrize("body", [None, UNKNOWN_STRING_VALUE, "not json", "[1, 2]", 42])
+def test_unreadable_documents_are_none(body: Any) -> None:
+    assert parse_document(body) is None
+
+
+def test_unknown_statement_list_makes_document_incomplete() -> None:
+    document = parse_document({"Version": "2012-10-17", "Statement": UNKNOWN_STRING_VALUE})
+    assert document is not None and not document.complete and document.statements == []
+
+
+def test_whitespace_is_not_counted_in_iam_size() -> None:
+    document = parse_document(json.dumps(LISTED, indent=4))
+    assert document is not None and document.text is not None
+    assert document.non_whitespace_length == len(json.dumps(LISTED, separators=(",", ":")))
+
+
+@pytest.mark.parametrize(
+    ("element", "public"),
+    [
+        ("*", True),
+        ({"AWS": "*"}, True),
+        ({"AWS": ["arn:aws:iam::123456789012:root", "*"]}, True),
+        ({"AWS": "arn:aws:iam::*:root"}, True),
+        ({"AWS": "arn:aws:iam::123456789012:root"}, False),
+        ({"AWS": ["123456789012"]}, False),
+        ({"Service": "lambda.amazonaws.com"}, False),
+    ],
+)
+def test_public_principals(element: Any, public: bool) -> None:
+    principals = principals_of(element)
+    assert isinstance(principals, list)
+    assert any(is_public(p) for p in principals) is public
+
+
+def test_principal_accounts_and_roots() -> None:
+    principals = principals_of({"AWS": ["arn:aws:iam::111111111111:root", "222222222222",
+                                        "arn:aws-us-gov:iam::333333333333:role/x"]})
+    assert isinstance(principals, list)
+    assert [account_of(p) for p in principals] == ["111111111111", "222222222222", "333333333333"]
+    assert [is_account_root(p) for p in principals] == [True, True, False]
+
+
+def test_unknown_principal() -> None:
+    assert principals_of(UNKNOWN) is UNKNOWN
+    [p] = principals_of({"AWS": UNKNOWN_STRING_VALUE})  # type: ignore[misc]
+    assert is_public(p) is None and account_of(p) is None
+
+
+@pytest.mark.parametrize(
+    ("condition", "verdict"),
+    [
+        ({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, True),
+        ({"StringEquals": {"aws:principalorgid": ["o-a1b2c3d4e5", "o-z9y8x7w6v5"]}}, True),
+        ({"StringLike": {"aws:PrincipalOrgID": "o-*"}}, False),
+        ({"StringLike": {"aws:PrincipalOrgID": "*"}}, False),
+        ({"StringEquals": {"aws:PrincipalOrgID": ["o-a1b2c3d4e5", "*"]}}, False),
+        ({"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, False),
+        ({"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, False),
+        ({"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, False),
+        ({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/*"}}, True),
+        ({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-*/*"}}, False),
+        ({"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}}, False),
+        ({"StringEquals": {"aws:PrincipalAccount": "123456789012"}}, True),
+        ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/*"}}, True),
+        ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/deploy"}}, False),
+        ({"ArnLikeIfExists": {"aws:SourceArn": "arn:aws:lambda:us-east-1:123456789012:function:*"}}, False),
+        ({"StringLike": {"aws:sourceArn": "arn:aws:lambda:us-east-1:123456789012:function:*"}}, True),
+        ({"StringEquals": {"aws:SourceAccount": "123456789012"}}, True),
+        ({"Bool": {"aws:SecureTransport": "true"}}, False),
+        ({"StringEquals": {"aws:PrincipalOrgID": UNKNOWN_STRING_VALUE}}, None),
+        (UNKNOWN_STRING_VALUE, None),
+        (None, False),
+    ],
+)
+def test_condition_narrowing(condition: Any, verdict: bool | None) -> None:
+    assert narrows(conditions_of(plain(condition))) is verdict
+
+
+def test_a_narrowing_clause_wins_over_a_non_narrowing_one() -> None:
+    both = {"StringNotEquals": {"aws:PrincipalOrgID": "o-bad"}, "StringEquals": {"aws:PrincipalOrgID": "o-good"}}
+    conditions = conditions_of(both)
+    assert narrows(conditions) is True
+    assert narrowed_organizations(conditions) == {"o-good"}
+
+
+def test_narrowed_accounts_from_account_and_arn_keys() -> None:
+    conditions = conditions_of({"StringEquals": {"aws:PrincipalAccount": "111111111111"},
+                                "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/ci"}})
+    assert narrowed_accounts(conditions) == {"111111111111", "222222222222"}
+
+
+def test_plain_unwraps_proxies_and_marks_unknowns() -> None:
+    props = unknown_checking_proxy({"a": UNKNOWN_STRING_VALUE, "b": [1, UNKNOWN_STRING_VALUE, {"c": "x"}]})
+    assert plain(props) == {"a": UNKNOWN, "b": [1, UNKNOWN, {"c": "x"}]}
