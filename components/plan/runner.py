@@ -1,0 +1,112 @@
+"""Plan a whole project offline: the registry stacks first, then the applications reading their outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from components.plan.project import Project, StackConfig, load_project
+
+ORGANIZATION = "organization"
+WORKER_TIMEOUT_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class PlannedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    aliases: tuple[dict[str, Any], ...] = ()
+    retain_on_delete: bool = False
+    read: bool = False
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """What one stack would create and export, or the error that stops its preview."""
+
+    stack: str
+    role: str
+    account_id: str
+    region: str
+    resources: tuple[PlannedResource, ...]
+    outputs: dict[str, Any]
+    error: dict[str, str] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def of_type(self, type_token: str) -> list[PlannedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+
+@dataclass(frozen=True)
+class ProjectPlan:
+    project: str
+    stacks: tuple[StackPlan, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.stacks)
+
+    def stack(self, name: str) -> StackPlan:
+        return next(s for s in self.stacks if s.stack == name)
+
+
+def run_stack(
+    project: Project, stack: StackConfig, stack_outputs: dict[str, dict[str, Any]], organization: str = ORGANIZATION
+) -> StackPlan:
+    """Run one stack's real program in a fresh process under the mock runtime."""
+    request = {
+        "project": project.name,
+        "stack": stack.name,
+        "main": str(project.main),
+        "config": stack.engine_config(),
+        "account_id": stack.account_id,
+        "region": stack.region,
+        "stack_outputs": stack_outputs,
+        "organization": organization,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        request_path, result_path = Path(tmp, "request.json"), Path(tmp, "result.json")
+        request_path.write_text(json.dumps(request))
+        proc = subprocess.run(
+            [sys.executable, "-m", "components.plan.worker", str(request_path), str(result_path)],
+            capture_output=True, text=True, timeout=WORKER_TIMEOUT_SECONDS, cwd=project.directory, check=False,
+        )
+        if not result_path.exists():
+            error = {"type": "WorkerCrashed", "message": proc.stderr.strip()[-4000:] or f"exit {proc.returncode}"}
+            return StackPlan(stack.name, stack.role, stack.account_id, stack.region, (), {}, error)
+        result = json.loads(result_path.read_text())
+    resources = tuple(
+        PlannedResource(
+            urn=r["urn"], type=r["type"], name=r["name"], parent=r["parent"], inputs=r["inputs"],
+            outputs=r["outputs"], aliases=tuple(r["aliases"]), retain_on_delete=r["retain_on_delete"], read=r["read"],
+        )
+        for r in result["resources"]
+    )
+    return StackPlan(stack.name, stack.role, stack.account_id, stack.region, resources, result["outputs"],
+                     result["error"])
+
+
+def plan_project(directory: Path, organization: str = ORGANIZATION) -> ProjectPlan:
+    """Run every stack of the project: registries first, then applications with their references answered."""
+    project = load_project(directory)
+    ordered = sorted(project.stacks, key=lambda s: (s.role != "registry", s.name))
+    outputs: dict[str, dict[str, Any]] = {}
+    plans = []
+    for stack in ordered:
+        plan = run_stack(project, stack, outputs, organization)
+        if plan.ok:
+            outputs[f"{project.name}/{stack.name}"] = plan.outputs
+        plans.append(plan)
+    return ProjectPlan(project.name, tuple(plans))

@@ -1,0 +1,48 @@
+"""An application stack: a role that pulls exactly the repositories it names, checked against the registry."""
+
+from typing import Any
+
+import pulumi
+
+from components import PullerRole
+from components.policy.grant_check import check_grants
+from components.spec.application import ApplicationStackSpec
+from stack_settings import pinned_account
+
+
+def run() -> None:
+    config = pulumi.Config("ecr")
+    # The whole config is validated before the registry stack is read or anything is created.
+    app = ApplicationStackSpec.parse(
+        {
+            "account_id": pinned_account("application"),
+            "registry_stack": config.require("registryStack"),
+            "repositories": config.require_object("repositories"),
+            "role": config.require_object("role"),
+            "organization_id": config.get("organizationId"),
+        }
+    )
+    role_spec = app.role_spec()
+    registry = pulumi.StackReference(app.registry_stack)
+    repositories = registry.require_output("repositories")
+
+    def granted_arns(values: list[Any]) -> list[str]:
+        repos, grants, partition = values
+        check_grants(
+            registry_stack=app.registry_stack, repositories=repos, grants=grants,
+            repository_names=app.repositories, partition=partition, account_id=app.account_id,
+            role_name=role_spec.role_name, role_path=role_spec.path, access=role_spec.access,
+            organization_id=app.organization_id,
+        )
+        return [repos[name]["arn"] for name in app.repositories]
+
+    arns = pulumi.Output.all(
+        repositories, registry.require_output("grants"), registry.require_output("partition")
+    ).apply(granted_arns)
+    role = PullerRole(
+        "puller", app.role_args([arns.apply(lambda a, i=i: a[i]) for i in range(len(app.repositories))])
+    )
+    pulumi.export("roleArn", role.role_arn)
+    pulumi.export("roleName", role.role_name)
+    pulumi.export("rolePolicy", role.policy)
+    pulumi.export("imageRepositories", repositories.apply(lambda repos: {n: repos[n]["url"] for n in app.repositories}))

@@ -1,0 +1,20 @@
+"""The registry stack: the shared-services account's repositories and who may use them."""
+
+import pulumi
+
+from components import SharedRegistry, SharedRegistryArgs
+from stack_settings import pinned_account, region
+
+
+def run() -> None:
+    config = pulumi.Config("ecr")
+    args = SharedRegistryArgs.parse(
+        {"region": region(), "account_id": pinned_account("registry"), **config.require_object("registry")}
+    )
+    registry = SharedRegistry("shared", args)
+    pulumi.export("registryId", registry.registry_id)
+    pulumi.export("region", args.region)
+    pulumi.export("partition", args.partition_name)
+    pulumi.export("repositories", registry.repositories)
+    pulumi.export("grants", registry.grants)
+    pulumi.export("repositoryPolicies", registry.policies)

@@ -1,0 +1,21 @@
+"""Reading the settings every stack shares: its pinned account and its region."""
+
+import pulumi
+
+from components.errors import SpecError, Violation
+
+
+def pinned_account(stack_kind: str) -> str:
+    """The account pinned with aws:allowedAccountIds (one account per stack)."""
+    allowed = pulumi.Config("aws").get_object("allowedAccountIds") or []
+    if len(allowed) != 1:
+        raise SpecError(
+            f"{stack_kind} stack {pulumi.get_stack()}",
+            [Violation("aws:allowedAccountIds", allowed, "pin exactly one account for this stack",
+                       "pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012")],
+        )
+    return str(allowed[0])
+
+
+def region() -> str:
+    return pulumi.Config("aws").require("region")
