@@ -96,6 +96,24 @@ def _unknown(side: Side, reason: str) -> SideVerdict:
     return SideVerdict(side, "unknown", Truth.UNKNOWN, Truth.UNKNOWN, Truth.UNKNOWN, notes=(reason,))
 
 
+def _partial(verdict: SideVerdict, reason: str) -> SideVerdict:
+    """A side of which only some policies could be read: what they allow or deny stands, but their
+    silence proves nothing."""
+    allows = Truth.YES if verdict.allows is Truth.YES else Truth.UNKNOWN
+    denies = Truth.YES if verdict.denies is Truth.YES else Truth.UNKNOWN
+    state = "deny" if denies is Truth.YES else "unknown"
+    return SideVerdict(
+        verdict.side,
+        state,  # type: ignore[arg-type]
+        allows,
+        denies,
+        Truth.YES if verdict.exact_allows is Truth.YES else Truth.UNKNOWN,
+        verdict.allowed_by,
+        verdict.denied_by,
+        (*verdict.notes, reason),
+    )
+
+
 def _scp_verdict(policies: PolicySet, request: Request) -> SideVerdict:
     # Each SCP is one level of the organization (root, OU, account): every level must allow.
     levels = [side_verdict("scp", [policy], request) for policy in policies.scps]
@@ -135,11 +153,9 @@ def evaluate_step(
         for side in ("identity", "boundary", "scp"):
             verdicts[side] = absent(side, "not_applicable")
     else:
-        verdicts["identity"] = (
-            _unknown("identity", policies.reason("identity"))
-            if "identity" in policies.unknown
-            else side_verdict("identity", policies.identity, request)
-        )
+        verdicts["identity"] = side_verdict("identity", policies.identity, request)
+        if "identity" in policies.unknown:
+            verdicts["identity"] = _partial(verdicts["identity"], policies.reason("identity"))
         if "boundary" in policies.unknown:
             verdicts["boundary"] = _unknown("boundary", policies.reason("boundary"))
         elif policies.boundary is not None:
@@ -155,7 +171,11 @@ def evaluate_step(
     if token_step:
         verdicts["resource"] = absent("resource", "not_applicable")
     elif "resource" in policies.unknown:
-        verdicts["resource"] = _unknown("resource", policies.reason("resource"))
+        verdicts["resource"] = (
+            _partial(side_verdict("resource", [policies.resource], request), policies.reason("resource"))
+            if policies.resource is not None
+            else _unknown("resource", policies.reason("resource"))
+        )
     elif policies.resource is not None:
         verdicts["resource"] = side_verdict("resource", [policies.resource], request)
     else:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Each module exposes `register(subparsers)`; its parser sets `handler(args) -> int` as a default.
-SUBCOMMANDS: tuple[str, ...] = ("plan",)
+SUBCOMMANDS: tuple[str, ...] = ("plan", "explain", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:
