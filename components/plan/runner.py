@@ -92,7 +92,7 @@ def run_stack(
             urn=r["urn"], type=r["type"], name=r["name"], parent=r["parent"], inputs=r["inputs"],
             outputs=r["outputs"], aliases=tuple(r["aliases"]), retain_on_delete=r["retain_on_delete"], read=r["read"],
         )
-        for r in result["resources"]
+        for r in sorted(result["resources"], key=lambda r: (r["name"], r["type"]))
     )
     return StackPlan(stack.name, stack.role, stack.account_id, stack.region, resources, result["outputs"],
                      result["error"])
