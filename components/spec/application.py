@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from components.errors import SpecError
 from components.spec.base import Problem, Spec, raise_if_any, rule_error
 from components.spec.identifiers import AccountId, OrganizationId, RepositoryName
 from components.spec.puller import PullerRoleArgs
@@ -53,8 +54,12 @@ class ApplicationStackSpec(Spec):
                              "pulumi config set --path 'ecr:repositories[0]' payment-service"))
         for name in sorted({n for n in self.repositories if self.repositories.count(n) > 1}):
             problems.append(("repositories", name, "repository listed twice", "list it once"))
+        try:
+            self.role_spec()
+        except ValidationError as error:
+            nested = SpecError.from_validation_error("PullerRoleArgs", error).violations
+            problems += [(f"role.{v.field}", v.value, v.rule, v.fix) for v in nested]
         raise_if_any(problems)
-        self.role_spec()
         return self
 
     def role_spec(self) -> PullerRoleArgs:

@@ -1,0 +1,159 @@
+"""SharedRegistryArgs: whole-registry rules, defaults and overrides, and one error listing every problem."""
+
+from typing import Any
+
+import pytest
+
+from components.errors import SpecError
+from components.spec.registry import SharedRegistryArgs
+
+ROLE = {"kind": "role", "account_id": "123456789012", "role_names": ["ecsTaskExecutionRole"]}
+
+
+def registry(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"region": "us-east-1", "repositories": [{"name": "payment-service", "consumers": [ROLE]}]}
+    data.update(overrides)
+    return data
+
+
+def test_safe_defaults() -> None:
+    args = SharedRegistryArgs.parse(registry())
+    settings = args.repositories[0].settings(args.defaults)
+    assert settings.image_tag_mutability == "IMMUTABLE"
+    assert settings.scan_on_push is True
+    assert settings.encryption == "AES256"
+    assert settings.force_delete is False
+    assert settings.retain_on_delete is True
+    assert settings.lifecycle is not None
+    assert (settings.lifecycle.keep_last_tagged, settings.lifecycle.expire_untagged_after_days) == (30, 14)
+    assert args.partition_name == "aws"
+
+
+def test_repository_overrides_win_and_tags_merge() -> None:
+    args = SharedRegistryArgs.parse(
+        registry(
+            defaults={"scan_on_push": False, "tags": {"owner": "platform", "tier": "1"}},
+            repositories=[{"name": "payment-service", "consumers": [ROLE], "scan_on_push": True,
+                           "tags": {"tier": "0"}, "lifecycle": None}],
+        )
+    )
+    settings = args.repositories[0].settings(args.defaults)
+    assert settings.scan_on_push is True
+    assert settings.tags == {"owner": "platform", "tier": "0"}
+    assert settings.lifecycle is None
+
+
+def test_every_violation_is_listed_in_one_error() -> None:
+    data = registry(
+        partition="aws-cn",
+        repositories=[
+            {"name": "payment-service", "consumers": [ROLE]},
+            {"name": "payment-service", "consumers": [ROLE]},
+            {"name": "Bad_Name", "consumers": [{"kind": "account", "account_id": "42"}]},
+            {"name": "lonely"},
+            {"name": "keyed", "consumers": [ROLE], "encryption": "KMS"},
+            {"name": "fn", "consumers": [{"kind": "lambda", "account_id": "123456789012", "region": "eu-west-1"}]},
+        ],
+    )
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(data)
+    fields = [v.field for v in caught.value.violations]
+    # Field rules first (from pydantic), then whole-registry rules; each names its place.
+    assert fields == ["repositories[2].name", "repositories[2].consumers[0].account_id"]
+    # Once the fields are fixed, the registry-wide rules report everything else at once.
+    data["repositories"][2] = {"name": "bad-name", "consumers": [{"kind": "account", "account_id": "042000000000"}]}
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(data)
+    assert [(v.field, v.rule) for v in caught.value.violations] == [
+        ("partition", "region us-east-1 is in partition aws"),
+        ("repositories[1].name", "duplicate repository name (also repositories[0])"),
+        ("repositories[3].consumers",
+         "a shared repository needs at least one consumer (none here, none registry-wide)"),
+        ("repositories[4].kms_key", "KMS encryption needs a key"),
+        ("repositories[5].consumers[0].region",
+         "Lambda pulls images only from its own region; this registry is in us-east-1"),
+    ]
+    message = str(caught.value)
+    assert message.startswith("SharedRegistryArgs: 5 invalid values:\n")
+    assert "Fix: replicate the repository to eu-west-1, or deploy the functions in us-east-1" in message
+
+
+def test_registry_wide_consumers_satisfy_every_repository() -> None:
+    args = SharedRegistryArgs.parse(registry(consumers=[ROLE], repositories=[{"name": "a1"}, {"name": "b1"}]))
+    assert [r.name for r in args.repositories] == ["a1", "b1"]
+
+
+def test_private_repositories_take_no_consumers() -> None:
+    with pytest.raises(SpecError, match="a private repository has no repository policy"):
+        SharedRegistryArgs.parse(registry(repositories=[{"name": "x1", "private": True, "consumers": [ROLE]}]))
+    args = SharedRegistryArgs.parse(registry(consumers=[ROLE], repositories=[{"name": "x1", "private": True}]))
+    assert args.repositories[0].private
+
+
+def test_push_by_organization_needs_opt_in() -> None:
+    org = {"kind": "organization", "organization_id": "o-a1b2c3d4e5", "access": "push"}
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(registry(consumers=[org]))
+    [violation] = caught.value.violations
+    assert violation.field == "consumers[0].access"
+    assert violation.rule == "push for a whole organization needs an explicit opt-in"
+    SharedRegistryArgs.parse(registry(consumers=[{**org, "allow_push": True}]))
+
+
+def test_lambda_consumers_cannot_push() -> None:
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(registry(consumers=[{"kind": "lambda", "account_id": "123456789012", "access": "push"}]))
+    assert caught.value.violations[0].field == "consumers[0].access"
+
+
+def test_unknown_consumer_kind_and_unknown_fields() -> None:
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(registry(consumers=[{"kind": "everyone"}], colour="blue"))
+    by_field = {v.field: v for v in caught.value.violations}
+    assert by_field["consumers[0]"].fix == "set `kind` to one of: account, role, organization, lambda"
+    assert by_field["colour"].fix == "remove this field or correct its spelling"
+
+
+def test_there_is_no_way_to_write_a_public_principal() -> None:
+    # Principal * exists only as the organization consumer's rendering; every other field refuses it.
+    for consumer in (
+        {"kind": "account", "account_id": "*"},
+        {"kind": "role", "account_id": "*", "role_names": ["x"]},
+        {"kind": "role", "account_id": "123456789012", "role_names": ["*"]},
+        {"kind": "lambda", "account_id": "*"},
+        {"kind": "organization", "organization_id": "*"},
+    ):
+        with pytest.raises(SpecError):
+            SharedRegistryArgs.parse(registry(consumers=[consumer]))
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "rule"),
+    [
+        ({"encryption": "AES256", "kms_key": "alias/x"}, "kms_key", "a KMS key is given but encryption is AES256"),
+        ({"encryption": "KMS", "kms_key": "not-a-key"}, "kms_key", "not a KMS key ARN, alias or key ID"),
+        ({"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION"}, "tag_mutability_exclusions",
+         "IMMUTABLE_WITH_EXCLUSION needs exclusion filters"),
+        ({"tag_mutability_exclusions": ["latest"]}, "tag_mutability_exclusions",
+         "exclusion filters have no effect with IMMUTABLE"),
+    ],
+)
+def test_repository_setting_rules(settings: dict[str, Any], field: str, rule: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(registry(repositories=[{"name": "r1", "consumers": [ROLE], **settings}]))
+    assert [(v.field, v.rule) for v in caught.value.violations] == [(f"repositories[0].{field}", rule)]
+
+
+def test_lifecycle_knobs_or_raw_not_both() -> None:
+    with pytest.raises(SpecError, match="`raw` replaces the knobs"):
+        SharedRegistryArgs.parse(
+            registry(defaults={"lifecycle": {"keep_last_tagged": 5, "raw": {"rules": []}}})
+        )
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(registry(defaults={"lifecycle": {"keep_last_tagged": 0}}))
+    assert caught.value.violations[0].field == "defaults.lifecycle.keep_last_tagged"
+
+
+def test_partition_follows_the_region() -> None:
+    assert SharedRegistryArgs.parse(registry(region="cn-north-1")).partition_name == "aws-cn"
+    assert SharedRegistryArgs.parse(registry(region="us-gov-west-1")).partition_name == "aws-us-gov"
