@@ -33,7 +33,6 @@ from guardrail_shapes import (
     role,
     role_policy,
     statement,
-    trust_policy,
 )
 
 CONFIG: dict[str, dict[str, Any]] = {
@@ -160,7 +159,8 @@ def test_messages_name_resource_and_fix() -> None:
 def test_registry_scanning_configuration_covers_repositories_without_scan_on_push() -> None:
     scanning = make(REGISTRY_SCANNING, "scanning", {
         "scanType": "ENHANCED",
-        "rules": [{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}],
+        "rules": [{"scanFrequency": "CONTINUOUS_SCAN",
+                   "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}],
     })
     resources = [*_registry(imageScanningConfiguration={"scanOnPush": False}), scanning]
     assert "ecr-image-scanning" not in findings_by_rule(resources, CONFIG)
@@ -169,7 +169,8 @@ def test_registry_scanning_configuration_covers_repositories_without_scan_on_pus
 def test_scanning_rule_that_covers_only_some_repositories() -> None:
     scanning = make(REGISTRY_SCANNING, "scanning", {
         "scanType": "BASIC",
-        "rules": [{"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "team-a/*", "filterType": "WILDCARD"}]}],
+        "rules": [{"scanFrequency": "SCAN_ON_PUSH",
+                   "repositoryFilters": [{"filter": "team-a/*", "filterType": "WILDCARD"}]}],
     })
     covered = repository("team-a/api", imageScanningConfiguration={"scanOnPush": False})
     uncovered = repository("team-b/api", imageScanningConfiguration={"scanOnPush": False})

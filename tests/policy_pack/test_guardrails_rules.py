@@ -291,7 +291,8 @@ def test_token_check_follows_managed_policies_in_the_stack_and_stays_silent_on_f
     pull_only = role_policy(body=document({"Effect": "Allow", "Action": PULL, "Resource": repo_arn("payments")}))
     managed = make(MANAGED_POLICY, "token", {"arn": f"arn:aws:iam::{APP}:policy/token", "policy": json.dumps(
         document({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}))})
-    attach = make(ROLE_POLICY_ATTACHMENT, "attach", {"role": "payments-task", "policyArn": f"arn:aws:iam::{APP}:policy/token"})
+    attach = make(ROLE_POLICY_ATTACHMENT, "attach",
+                  {"role": "payments-task", "policyArn": f"arn:aws:iam::{APP}:policy/token"})
     foreign = make(ROLE_POLICY_ATTACHMENT, "foreign", {"role": "payments-task",
                                                        "policyArn": "arn:aws:iam::111111111111:policy/elsewhere"})
     assert stack("ecr-puller-has-authorization-token", [role(), pull_only, managed, attach]) == []

@@ -41,7 +41,8 @@ UNKNOWN_SHAPES: list[tuple[str, dict[str, Any]]] = [
     ("aws:ecr/repositoryPolicy:RepositoryPolicy", {"repository": "x", "policy": {
         "Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Principal": {"AWS": U}, "Action": PULL},
-            {"Effect": "Allow", "Principal": "*", "Action": PULL, "Condition": {"StringEquals": {"aws:PrincipalOrgID": U}}},
+            {"Effect": "Allow", "Principal": "*", "Action": PULL,
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": U}}},
             {"Effect": U, "Principal": "*", "Action": "ecr:*"},
             {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": U},
             {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": PULL,
@@ -62,7 +63,8 @@ UNKNOWN_SHAPES: list[tuple[str, dict[str, Any]]] = [
     ("aws:iam/policy:Policy", {"policy": U}),
     ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {"role": U, "policyArn": U}),
     ("aws:ecr/lifecyclePolicy:LifecyclePolicy", {"repository": U, "policy": U}),
-    ("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration", {"scanType": U, "rules": UNKNOWN_ARRAY_VALUE}),
+    ("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
+     {"scanType": U, "rules": UNKNOWN_ARRAY_VALUE}),
 ]
 
 
