@@ -1,0 +1,155 @@
+"""Policy documents: the seed's examples as golden JSON, determinism, every consumer kind, size limits."""
+
+import json
+from pathlib import Path
+
+import pytest
+from seed_examples import CENTRAL, MULTI_ACCOUNT, REGION, REPOSITORY_ARN, role_scoped
+
+from components.errors import PolicySizeError
+from components.policy.actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, PUSH_ACTIONS
+from components.policy.identity_policy import identity_policy, logs_policy
+from components.policy.repository_policy import repository_policy, repository_policy_json
+from components.policy.sizing import REPOSITORY_POLICY, TRUST_POLICY, check_size, measure, to_json
+from components.spec.consumers import AccountConsumer, LambdaConsumer, OrganizationConsumer, RoleConsumer
+
+GOLDEN = Path(__file__).parent.parent / "golden"
+
+
+def golden(name: str) -> object:
+    return json.loads((GOLDEN / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize(
+    ("name", "consumers"),
+    [
+        ("seed_central_account", CENTRAL),
+        ("seed_multi_account", MULTI_ACCOUNT),
+        ("seed_role_scoped_condition", role_scoped("condition")),
+        ("seed_role_scoped_arn", role_scoped("arn")),
+    ],
+)
+def test_seed_repository_policies_match_golden(name: str, consumers: list) -> None:
+    assert repository_policy(consumers, "aws", REGION) == golden(name)
+
+
+def test_seed_identity_policy_matches_golden() -> None:
+    assert identity_policy([REPOSITORY_ARN]) == golden("seed_identity_policy")
+
+
+def test_output_is_byte_identical_whatever_the_input_order() -> None:
+    consumers = [*role_scoped("condition"), *MULTI_ACCOUNT, OrganizationConsumer(organization_id="o-a1b2c3d4e5")]
+    texts = {
+        repository_policy_json(order, "aws", REGION, "r")
+        for order in (consumers, list(reversed(consumers)), consumers[1:] + consumers[:1])
+    }
+    assert len(texts) == 1
+
+
+def test_repository_policies_never_carry_resource_token_or_wildcard_actions() -> None:
+    consumers = [
+        *MULTI_ACCOUNT, *role_scoped("condition"), *role_scoped("arn"),
+        OrganizationConsumer(organization_id="o-a1b2c3d4e5", access="push", allow_push=True),
+        OrganizationConsumer(organization_id="o-a1b2c3d4e5", ou_paths=["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"]),
+        LambdaConsumer(account_id="444444444444"),
+    ]
+    document = repository_policy(consumers, "aws", REGION)
+    assert document is not None
+    for statement in document["Statement"]:
+        assert "Resource" not in statement
+        assert AUTHORIZATION_TOKEN not in statement["Action"]
+        assert not any("*" in action for action in statement["Action"])
+    sids = [s["Sid"] for s in document["Statement"]]
+    assert sids == [
+        "PullAccounts", "PullRoles", "PullRoleArns", "PullOrganizationPaths", "PullLambdaService",
+        "PullLambdaAccounts", "PushOrganizations",
+    ]
+
+
+def test_each_consumer_kind_renders_as_designed() -> None:
+    org = repository_policy([OrganizationConsumer(organization_id="o-a1b2c3d4e5")], "aws", REGION)
+    assert org == {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "PullOrganizations", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": list(PULL_ACTIONS),
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+        }],
+    }
+    paths = repository_policy(
+        [OrganizationConsumer(organization_id="o-a1b2c3d4e5", ou_paths=["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"])],
+        "aws", REGION,
+    )
+    assert paths is not None
+    assert paths["Statement"][0]["Condition"] == {
+        "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]}
+    }
+    fn = repository_policy([LambdaConsumer(account_id="444444444444")], "aws-cn", "cn-north-1")
+    assert fn is not None
+    service, accounts = fn["Statement"]
+    assert service["Principal"] == {"Service": "lambda.amazonaws.com"}
+    assert service["Condition"] == {"StringLike": {"aws:sourceArn": "arn:aws-cn:lambda:cn-north-1:444444444444:function:*"}}
+    assert accounts["Principal"] == {"AWS": "arn:aws-cn:iam::444444444444:root"}
+    push = repository_policy([AccountConsumer(account_id="555555555555", access="push")], "aws", REGION)
+    assert push is not None
+    assert push["Statement"][0]["Action"] == list(PUSH_ACTIONS)
+
+
+def test_role_paths_are_part_of_the_principal_arn() -> None:
+    doc = repository_policy([RoleConsumer(account_id="111111111111", role_names=["r"], role_path="/svc/")], "aws", REGION)
+    assert doc is not None
+    assert doc["Statement"][0]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == "arn:aws:iam::111111111111:role/svc/r"
+
+
+def test_no_consumers_no_policy() -> None:
+    assert repository_policy([], "aws", REGION) is None
+    assert repository_policy_json([], "aws", REGION, "r") is None
+
+
+def test_a_policy_over_ecr_limit_is_refused_with_the_quota_named() -> None:
+    many = [RoleConsumer(account_id=f"{i:012d}", role_names=[f"role-{i}"], principal_form="arn") for i in range(300)]
+    with pytest.raises(PolicySizeError) as caught:
+        repository_policy_json(many, "aws", REGION, "payment-service")
+    error = caught.value
+    assert error.limit == 10_240 and error.size > 10_240
+    assert error.quota == "ECR repository policy"
+    assert str(error).startswith("the repository policy of 'payment-service' is ")
+    assert "Fix: grant an organization or OU instead of many accounts" in str(error)
+
+
+def test_a_policy_just_under_the_limit_is_accepted() -> None:
+    consumers = []
+    for i in range(400):
+        consumers.append(AccountConsumer(account_id=f"{i:012d}"))
+        document = repository_policy(consumers, "aws", REGION)
+        assert document is not None
+        if len(to_json(document)) > REPOSITORY_POLICY.limit:
+            consumers.pop()
+            break
+    text = repository_policy_json(consumers, "aws", REGION, "r")
+    assert text is not None and len(text) <= REPOSITORY_POLICY.limit
+    assert len(text) > REPOSITORY_POLICY.limit - 40  # the next account would not fit
+
+
+def test_iam_does_not_count_whitespace() -> None:
+    pretty = json.dumps({"a": ["b c", "d"]}, indent=4)
+    assert measure(pretty, TRUST_POLICY) == len('{"a":["b c","d"]}')
+    assert measure(pretty, REPOSITORY_POLICY) == len(pretty)
+    with pytest.raises(PolicySizeError, match="IAM role trust policy limit of 2048"):
+        check_size({"x": "y" * 3000}, TRUST_POLICY, "trust", "shorten")
+
+
+def test_identity_policy_scopes_exactly_the_repositories() -> None:
+    arns = ["arn:aws:ecr:us-east-1:987654321098:repository/b", "arn:aws:ecr:us-east-1:987654321098:repository/a"]
+    document = identity_policy(arns, "push")
+    token, images = document["Statement"]
+    assert token == {"Sid": "GetAuthorizationToken", "Effect": "Allow", "Action": AUTHORIZATION_TOKEN, "Resource": "*"}
+    assert images["Resource"] == sorted(arns)
+    assert images["Action"] == list(PUSH_ACTIONS)
+    with pytest.raises(ValueError, match="at least one repository"):
+        identity_policy([])
+
+
+def test_logs_policy_is_scoped_to_the_log_groups() -> None:
+    document = logs_policy("aws", "us-east-1", "123456789012", ["/ecs/a"])
+    assert document["Statement"][0]["Resource"] == "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/a:*"
+    assert document["Statement"][0]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
