@@ -14,4 +14,6 @@ MULTI_ACCOUNT = [AccountConsumer(account_id=a) for a in MULTI_ACCOUNTS]
 
 
 def role_scoped(form: str) -> list[RoleConsumer]:
-    return [RoleConsumer(account_id=a, role_names=["ecsTaskExecutionRole"], principal_form=form) for a in MULTI_ACCOUNTS]
+    return [
+        RoleConsumer(account_id=a, role_names=["ecsTaskExecutionRole"], principal_form=form) for a in MULTI_ACCOUNTS
+    ]

@@ -48,7 +48,9 @@ def test_output_is_byte_identical_whatever_the_input_order() -> None:
 
 def test_repository_policies_never_carry_resource_token_or_wildcard_actions() -> None:
     consumers = [
-        *MULTI_ACCOUNT, *role_scoped("condition"), *role_scoped("arn"),
+        *MULTI_ACCOUNT,
+        *role_scoped("condition"),
+        *role_scoped("arn"),
         OrganizationConsumer(organization_id="o-a1b2c3d4e5", access="push", allow_push=True),
         OrganizationConsumer(organization_id="o-a1b2c3d4e5", ou_paths=["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"]),
         LambdaConsumer(account_id="444444444444"),
@@ -61,8 +63,13 @@ def test_repository_policies_never_carry_resource_token_or_wildcard_actions() ->
         assert not any("*" in action for action in statement["Action"])
     sids = [s["Sid"] for s in document["Statement"]]
     assert sids == [
-        "PullAccounts", "PullRoles", "PullRoleArns", "PullOrganizationPaths", "PullLambdaService",
-        "PullLambdaAccounts", "PushOrganizations",
+        "PullAccounts",
+        "PullRoles",
+        "PullRoleArns",
+        "PullOrganizationPaths",
+        "PullLambdaService",
+        "PullLambdaAccounts",
+        "PushOrganizations",
     ]
 
 
@@ -70,14 +77,20 @@ def test_each_consumer_kind_renders_as_designed() -> None:
     org = repository_policy([OrganizationConsumer(organization_id="o-a1b2c3d4e5")], "aws", REGION)
     assert org == {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "PullOrganizations", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": list(PULL_ACTIONS),
-            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
-        }],
+        "Statement": [
+            {
+                "Sid": "PullOrganizations",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": list(PULL_ACTIONS),
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+            }
+        ],
     }
     paths = repository_policy(
         [OrganizationConsumer(organization_id="o-a1b2c3d4e5", ou_paths=["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"])],
-        "aws", REGION,
+        "aws",
+        REGION,
     )
     assert paths is not None
     assert paths["Statement"][0]["Condition"] == {
@@ -87,7 +100,9 @@ def test_each_consumer_kind_renders_as_designed() -> None:
     assert fn is not None
     service, accounts = fn["Statement"]
     assert service["Principal"] == {"Service": "lambda.amazonaws.com"}
-    assert service["Condition"] == {"StringLike": {"aws:sourceArn": "arn:aws-cn:lambda:cn-north-1:444444444444:function:*"}}
+    assert service["Condition"] == {
+        "StringLike": {"aws:sourceArn": "arn:aws-cn:lambda:cn-north-1:444444444444:function:*"}
+    }
     assert accounts["Principal"] == {"AWS": "arn:aws-cn:iam::444444444444:root"}
     push = repository_policy([AccountConsumer(account_id="555555555555", access="push")], "aws", REGION)
     assert push is not None
@@ -95,7 +110,9 @@ def test_each_consumer_kind_renders_as_designed() -> None:
 
 
 def test_role_paths_are_part_of_the_principal_arn() -> None:
-    doc = repository_policy([RoleConsumer(account_id="111111111111", role_names=["r"], role_path="/svc/")], "aws", REGION)
+    doc = repository_policy(
+        [RoleConsumer(account_id="111111111111", role_names=["r"], role_path="/svc/")], "aws", REGION
+    )
     assert doc is not None
     assert doc["Statement"][0]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == "arn:aws:iam::111111111111:role/svc/r"
 

@@ -30,8 +30,12 @@ def test_pod_identity_can_be_narrowed_to_a_service_account() -> None:
     [statement] = trust_policy(
         TrustSpec(service="eks-pod-identity", namespace="payments", service_account="api"), ACCOUNT
     )["Statement"]
-    assert statement["Condition"] == {"StringEquals": {
-        "aws:RequestTag/kubernetes-namespace": "payments", "aws:RequestTag/kubernetes-service-account": "api"}}
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "aws:RequestTag/kubernetes-namespace": "payments",
+            "aws:RequestTag/kubernetes-service-account": "api",
+        }
+    }
 
 
 def test_irsa_trusts_one_service_account_of_one_cluster() -> None:
@@ -42,15 +46,20 @@ def test_irsa_trusts_one_service_account_of_one_cluster() -> None:
     assert statement["Principal"] == {"Federated": provider}
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
     issuer = "oidc.eks.us-east-1.amazonaws.com/id/ABC123"
-    assert statement["Condition"] == {"StringEquals": {
-        f"{issuer}:aud": "sts.amazonaws.com", f"{issuer}:sub": "system:serviceaccount:payments:api"}}
+    assert statement["Condition"] == {
+        "StringEquals": {f"{issuer}:aud": "sts.amazonaws.com", f"{issuer}:sub": "system:serviceaccount:payments:api"}
+    }
 
 
 def test_lifecycle_from_knobs() -> None:
     rules = lifecycle_policy(LifecycleSpec(keep_last_tagged=10, expire_untagged_after_days=3))["rules"]
     assert [r["rulePriority"] for r in rules] == [1, 2]
-    assert rules[0]["selection"] == {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
-                                     "countNumber": 3}
+    assert rules[0]["selection"] == {
+        "tagStatus": "untagged",
+        "countType": "sinceImagePushed",
+        "countUnit": "days",
+        "countNumber": 3,
+    }
     assert rules[1]["selection"]["countType"] == "imageCountMoreThan"
     assert rules[1]["selection"]["countNumber"] == 10
     only_tagged = lifecycle_policy(LifecycleSpec(expire_untagged_after_days=None))["rules"]
@@ -58,6 +67,13 @@ def test_lifecycle_from_knobs() -> None:
 
 
 def test_lifecycle_raw_is_passed_through() -> None:
-    raw = {"rules": [{"rulePriority": 1, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
-                                                       "countNumber": 1}, "action": {"type": "expire"}}]}
+    raw = {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 1},
+                "action": {"type": "expire"},
+            }
+        ]
+    }
     assert lifecycle_policy(LifecycleSpec(raw=raw)) == raw

@@ -11,7 +11,9 @@ def test_account_ids_of_twelve_digits_are_accepted(account: str) -> None:
     assert AccountConsumer(account_id=account).account_id == account
 
 
-@pytest.mark.parametrize("account", ["12345678901", "1234567890123", "12345678901a", "*", "", "arn:aws:iam::123456789012:root"])
+@pytest.mark.parametrize(
+    "account", ["12345678901", "1234567890123", "12345678901a", "*", "", "arn:aws:iam::123456789012:root"]
+)
 def test_other_account_ids_are_rejected_with_rule_and_fix(account: str) -> None:
     with pytest.raises(SpecError) as caught:
         AccountConsumer(account_id=account)

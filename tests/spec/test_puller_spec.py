@@ -14,11 +14,13 @@ ARN = "arn:aws:ecr:us-east-1:987654321098:repository/payment-service"
 def test_repositories_by_arn_or_by_name() -> None:
     by_arn = PullerRoleArgs(role_name="ecsTaskExecutionRole", repository_arns=[ARN])
     assert by_arn.repository_arns == [ARN]
-    by_name = PullerRoleArgs.parse({
-        "role_name": "ecsTaskExecutionRole",
-        "registry": {"account_id": "987654321098", "region": "us-east-1"},
-        "repositories": ["payment-service"],
-    })
+    by_name = PullerRoleArgs.parse(
+        {
+            "role_name": "ecsTaskExecutionRole",
+            "registry": {"account_id": "987654321098", "region": "us-east-1"},
+            "repositories": ["payment-service"],
+        }
+    )
     assert by_name.named_repository_arns() == [ARN]
 
 
@@ -32,18 +34,36 @@ def test_defaults_are_an_ecs_task_role_that_pulls() -> None:
     [
         ({}, "repositories", "a puller role needs at least one repository"),
         ({"repositories": ["payment-service"]}, "registry", "repositories given by name need the registry's location"),
-        ({"repository_arns": ["arn:aws:ecr:us-east-1:987654321098:repository/*"]}, "repository_arns[0]",
-         "'arn:aws:ecr:us-east-1:987654321098:repository/*' names an invalid repository '*'"),
-        ({"repository_arns": ["arn:aws:s3:::bucket"]}, "repository_arns[0]",
-         "'arn:aws:s3:::bucket' is not an ECR repository ARN (expected arn:aws:ecr:REGION:ACCOUNT:repository/NAME)"),
-        ({"repository_arns": [ARN], "max_session_duration": 60}, "max_session_duration",
-         "Input should be greater than or equal to 3600"),
-        ({"repository_arns": [ARN], "path": "service-role"}, "path",
-         "an IAM path starts and ends with / (for example /service-roles/)"),
-        ({"repository_arns": [ARN], "trust": {"service": "eks-irsa", "namespace": "ns", "service_account": "sa"}},
-         "trust.oidc_provider_arn", "IRSA needs the cluster's OIDC provider ARN"),
-        ({"repository_arns": [ARN], "trust": {"service": "ec2", "namespace": "ns"}},
-         "trust.namespace", "namespace and service_account apply to EKS only"),
+        (
+            {"repository_arns": ["arn:aws:ecr:us-east-1:987654321098:repository/*"]},
+            "repository_arns[0]",
+            "'arn:aws:ecr:us-east-1:987654321098:repository/*' names an invalid repository '*'",
+        ),
+        (
+            {"repository_arns": ["arn:aws:s3:::bucket"]},
+            "repository_arns[0]",
+            "'arn:aws:s3:::bucket' is not an ECR repository ARN (expected arn:aws:ecr:REGION:ACCOUNT:repository/NAME)",
+        ),
+        (
+            {"repository_arns": [ARN], "max_session_duration": 60},
+            "max_session_duration",
+            "Input should be greater than or equal to 3600",
+        ),
+        (
+            {"repository_arns": [ARN], "path": "service-role"},
+            "path",
+            "an IAM path starts and ends with / (for example /service-roles/)",
+        ),
+        (
+            {"repository_arns": [ARN], "trust": {"service": "eks-irsa", "namespace": "ns", "service_account": "sa"}},
+            "trust.oidc_provider_arn",
+            "IRSA needs the cluster's OIDC provider ARN",
+        ),
+        (
+            {"repository_arns": [ARN], "trust": {"service": "ec2", "namespace": "ns"}},
+            "trust.namespace",
+            "namespace and service_account apply to EKS only",
+        ),
     ],
 )
 def test_puller_rules(data: dict[str, Any], field: str, rule: str) -> None:

@@ -33,8 +33,15 @@ def test_repository_overrides_win_and_tags_merge() -> None:
     args = SharedRegistryArgs.parse(
         registry(
             defaults={"scan_on_push": False, "tags": {"owner": "platform", "tier": "1"}},
-            repositories=[{"name": "payment-service", "consumers": [ROLE], "scan_on_push": True,
-                           "tags": {"tier": "0"}, "lifecycle": None}],
+            repositories=[
+                {
+                    "name": "payment-service",
+                    "consumers": [ROLE],
+                    "scan_on_push": True,
+                    "tags": {"tier": "0"},
+                    "lifecycle": None,
+                }
+            ],
         )
     )
     settings = args.repositories[0].settings(args.defaults)
@@ -67,11 +74,15 @@ def test_every_violation_is_listed_in_one_error() -> None:
     assert [(v.field, v.rule) for v in caught.value.violations] == [
         ("partition", "region us-east-1 is in partition aws"),
         ("repositories[1].name", "duplicate repository name (also repositories[0])"),
-        ("repositories[3].consumers",
-         "a shared repository needs at least one consumer (none here, none registry-wide)"),
+        (
+            "repositories[3].consumers",
+            "a shared repository needs at least one consumer (none here, none registry-wide)",
+        ),
         ("repositories[4].kms_key", "KMS encryption needs a key"),
-        ("repositories[5].consumers[0].region",
-         "Lambda pulls images only from its own region; this registry is in us-east-1"),
+        (
+            "repositories[5].consumers[0].region",
+            "Lambda pulls images only from its own region; this registry is in us-east-1",
+        ),
     ]
     message = str(caught.value)
     assert message.startswith("SharedRegistryArgs: 5 invalid values:\n")
@@ -102,7 +113,9 @@ def test_push_by_organization_needs_opt_in() -> None:
 
 def test_lambda_consumers_cannot_push() -> None:
     with pytest.raises(SpecError) as caught:
-        SharedRegistryArgs.parse(registry(consumers=[{"kind": "lambda", "account_id": "123456789012", "access": "push"}]))
+        SharedRegistryArgs.parse(
+            registry(consumers=[{"kind": "lambda", "account_id": "123456789012", "access": "push"}])
+        )
     assert caught.value.violations[0].field == "consumers[0].access"
 
 
@@ -132,10 +145,16 @@ def test_there_is_no_way_to_write_a_public_principal() -> None:
     [
         ({"encryption": "AES256", "kms_key": "alias/x"}, "kms_key", "a KMS key is given but encryption is AES256"),
         ({"encryption": "KMS", "kms_key": "not-a-key"}, "kms_key", "not a KMS key ARN, alias or key ID"),
-        ({"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION"}, "tag_mutability_exclusions",
-         "IMMUTABLE_WITH_EXCLUSION needs exclusion filters"),
-        ({"tag_mutability_exclusions": ["latest"]}, "tag_mutability_exclusions",
-         "exclusion filters have no effect with IMMUTABLE"),
+        (
+            {"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION"},
+            "tag_mutability_exclusions",
+            "IMMUTABLE_WITH_EXCLUSION needs exclusion filters",
+        ),
+        (
+            {"tag_mutability_exclusions": ["latest"]},
+            "tag_mutability_exclusions",
+            "exclusion filters have no effect with IMMUTABLE",
+        ),
     ],
 )
 def test_repository_setting_rules(settings: dict[str, Any], field: str, rule: str) -> None:
@@ -146,9 +165,7 @@ def test_repository_setting_rules(settings: dict[str, Any], field: str, rule: st
 
 def test_lifecycle_knobs_or_raw_not_both() -> None:
     with pytest.raises(SpecError, match="`raw` replaces the knobs"):
-        SharedRegistryArgs.parse(
-            registry(defaults={"lifecycle": {"keep_last_tagged": 5, "raw": {"rules": []}}})
-        )
+        SharedRegistryArgs.parse(registry(defaults={"lifecycle": {"keep_last_tagged": 5, "raw": {"rules": []}}}))
     with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(registry(defaults={"lifecycle": {"keep_last_tagged": 0}}))
     assert caught.value.violations[0].field == "defaults.lifecycle.keep_last_tagged"

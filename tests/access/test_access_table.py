@@ -1,0 +1,256 @@
+"""The evaluator's table of cases: each with the expected decision and the side that decides it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from components.access import RequestContext, evaluate_access
+
+APP, REG, OTHER = "123456789012", "987654321098", "111111111111"
+ROLE = f"arn:aws:iam::{APP}:role/ecsTaskExecutionRole"
+SESSION = f"arn:aws:sts::{APP}:assumed-role/ecsTaskExecutionRole/task-1"
+OTHER_ROLE = f"arn:aws:iam::{APP}:role/other"
+USER = f"arn:aws:iam::{APP}:user/alice"
+REPO_ARN = f"arn:aws:ecr:us-east-1:{REG}:repository/payment-service"
+IMAGE = f"{REG}.dkr.ecr.us-east-1.amazonaws.com/payment-service:latest"
+SAME_ROLE = f"arn:aws:iam::{REG}:role/builder"
+SAME_IMAGE = IMAGE
+PULL2 = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+ORG = "o-a1b2c3d4e5"
+
+
+def doc(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def repo_stmt(principal: Any, actions: Any = PULL2, **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Principal": principal, "Action": actions, **extra}
+
+
+TOKEN = {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+IDENTITY_PULL = {"Effect": "Allow", "Action": PULL2, "Resource": REPO_ARN}
+SEED_IDENTITY = doc(TOKEN, IDENTITY_PULL)
+SEED_REPO = doc(repo_stmt({"AWS": f"arn:aws:iam::{APP}:root"}, Resource=REPO_ARN))
+ALLOW_ALL = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+
+
+def cond_repo(condition: dict[str, Any], principal: Any = "*") -> dict[str, Any]:
+    return doc(repo_stmt(principal, Condition=condition))
+
+
+@dataclass
+class Case:
+    id: str
+    expected: str
+    denied_by: str | None = None
+    explicit: bool = False
+    principal: str = ROLE
+    image: str = IMAGE
+    identity: list[Any] = field(default_factory=lambda: [SEED_IDENTITY])
+    repo: Any = field(default_factory=lambda: SEED_REPO)
+    boundary: Any = None
+    scps: list[Any] = field(default_factory=list)
+    context: RequestContext | None = None
+    access: str = "pull"
+    step: str | None = None
+
+
+CASES: list[Case] = [
+    # The seed's worked example, then each side wrong in turn.
+    Case("seed-both-sides-right", "allow"),
+    Case("seed-session-caller", "allow", principal=SESSION),
+    Case("seed-no-token", "deny", "identity", identity=[doc(IDENTITY_PULL)], step="ecr:GetAuthorizationToken"),
+    Case("seed-identity-missing-repo", "deny", "identity", identity=[doc(TOKEN)], step="ecr:BatchGetImage"),
+    Case(
+        "seed-identity-other-repo", "deny", "identity",
+        identity=[doc(TOKEN, {**IDENTITY_PULL, "Resource": REPO_ARN.replace("payment", "billing")})],
+    ),
+    Case("seed-no-repo-policy", "deny", "resource", repo=None, step="ecr:BatchGetImage"),
+    Case(
+        "seed-repo-policy-other-account", "deny", "resource",
+        repo=doc(repo_stmt({"AWS": f"arn:aws:iam::{OTHER}:root"})),
+    ),
+    Case("seed-repo-only-getimage", "deny", "resource", repo=doc(repo_stmt({"AWS": APP}, ["ecr:BatchGetImage"])),
+         step="ecr:GetDownloadUrlForLayer"),
+    Case("seed-both-missing-names-identity", "deny", "identity", identity=[doc(TOKEN)], repo=None),
+    Case("seed-repo-policy-wrong-resource-region", "deny", "resource",
+         repo=doc(repo_stmt({"AWS": APP}, Resource=REPO_ARN.replace("us-east-1", "us-west-2")))),
+    # Principal forms.
+    Case("principal-account-id", "allow", repo=doc(repo_stmt({"AWS": APP}))),
+    Case("principal-role-arn", "allow", repo=doc(repo_stmt({"AWS": ROLE}))),
+    Case("principal-role-arn-matches-session", "allow", principal=SESSION, repo=doc(repo_stmt({"AWS": ROLE}))),
+    Case("principal-other-role", "deny", "resource", repo=doc(repo_stmt({"AWS": OTHER_ROLE}))),
+    Case("principal-session-arn-exact", "allow", principal=SESSION, repo=doc(repo_stmt({"AWS": SESSION}))),
+    Case("principal-other-session", "deny", "resource", principal=SESSION,
+         repo=doc(repo_stmt({"AWS": SESSION.replace("task-1", "task-2")}))),
+    Case("principal-star", "allow", repo=doc(repo_stmt("*"))),
+    Case("principal-aws-star", "allow", repo=doc(repo_stmt({"AWS": "*"}))),
+    Case("principal-user", "allow", principal=USER, repo=doc(repo_stmt({"AWS": USER}))),
+    Case("principal-deleted-role-unique-id", "deny", "resource", repo=doc(repo_stmt({"AWS": "AROAEXAMPLEID1234567"}))),
+    Case(
+        "principal-arn-condition-default-form", "allow",
+        repo=doc(repo_stmt({"AWS": f"arn:aws:iam::{APP}:root"},
+                           Condition={"ArnEquals": {"aws:PrincipalArn": ROLE}})),
+    ),
+    Case(
+        "principal-arn-condition-other-role", "deny", "resource", principal=OTHER_ROLE,
+        identity=[doc(TOKEN, IDENTITY_PULL)],
+        repo=doc(repo_stmt({"AWS": f"arn:aws:iam::{APP}:root"}, Condition={"ArnEquals": {"aws:PrincipalArn": ROLE}})),
+    ),
+    Case(
+        "principal-arn-condition-session", "allow", principal=SESSION,
+        repo=doc(repo_stmt({"AWS": APP}, Condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{APP}:role/ecs*"}})),
+    ),
+    Case("org-condition-match", "allow", repo=cond_repo({"StringEquals": {"aws:PrincipalOrgID": ORG}}),
+         context=RequestContext(org_id=ORG)),
+    Case("org-condition-other-org", "deny", "resource", repo=cond_repo({"StringEquals": {"aws:PrincipalOrgID": ORG}}),
+         context=RequestContext(org_id="o-zzzzzzzzzz")),
+    Case("org-condition-no-org", "deny", "resource", repo=cond_repo({"StringEquals": {"aws:PrincipalOrgID": ORG}}),
+         context=RequestContext(no_organization=True)),
+    Case("org-condition-org-not-given", "unknown", repo=cond_repo({"StringEquals": {"aws:PrincipalOrgID": ORG}})),
+    Case(
+        "org-paths-foranyvalue", "allow",
+        repo=cond_repo({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": f"{ORG}/r-ab12/ou-ab12-11111111/*"}}),
+        context=RequestContext(org_id=ORG, org_paths=(f"{ORG}/r-ab12/ou-ab12-11111111/ou-ab12-22222222/",)),
+    ),
+    Case(
+        "org-paths-other-ou", "deny", "resource",
+        repo=cond_repo({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": f"{ORG}/r-ab12/ou-ab12-11111111/*"}}),
+        context=RequestContext(org_id=ORG, org_paths=(f"{ORG}/r-ab12/ou-ab12-99999999/",)),
+    ),
+    # Lambda's service principal.
+    Case(
+        "lambda-service-principal", "allow", principal="lambda.amazonaws.com", identity=[],
+        repo=doc(repo_stmt({"Service": "lambda.amazonaws.com"}, Condition={
+            "StringLike": {"aws:sourceArn": f"arn:aws:lambda:us-east-1:{APP}:function:*"}})),
+        context=RequestContext(source_arn=f"arn:aws:lambda:us-east-1:{APP}:function:api"),
+    ),
+    Case(
+        "lambda-other-account-function", "deny", "resource", principal="lambda.amazonaws.com", identity=[],
+        repo=doc(repo_stmt({"Service": "lambda.amazonaws.com"}, Condition={
+            "StringLike": {"aws:sourceArn": f"arn:aws:lambda:us-east-1:{APP}:function:*"}})),
+        context=RequestContext(source_arn=f"arn:aws:lambda:us-east-1:{OTHER}:function:api"),
+    ),
+    Case("lambda-not-named", "deny", "resource", principal="lambda.amazonaws.com", identity=[],
+         repo=SEED_REPO),
+    # Same account: either side suffices.
+    Case("same-account-identity-only", "allow", principal=SAME_ROLE,
+         identity=[doc(TOKEN, IDENTITY_PULL)], repo=None),
+    Case("same-account-resource-only", "allow", principal=SAME_ROLE,
+         identity=[doc(TOKEN)], repo=doc(repo_stmt({"AWS": SAME_ROLE}))),
+    Case("same-account-neither", "deny", "identity", principal=SAME_ROLE, identity=[doc(TOKEN)], repo=None),
+    Case("same-account-no-token", "deny", "identity", principal=SAME_ROLE,
+         identity=[], repo=doc(repo_stmt({"AWS": SAME_ROLE})), step="ecr:GetAuthorizationToken"),
+    # Explicit denies in each policy type.
+    Case("deny-in-identity", "deny", "identity", True,
+         identity=[SEED_IDENTITY, doc({"Sid": "NoPulls", "Effect": "Deny", "Action": "ecr:BatchGetImage", "Resource": "*"})]),
+    Case("deny-in-repo", "deny", "resource", True,
+         repo=doc(repo_stmt({"AWS": APP}), {"Sid": "Block", "Effect": "Deny", "Principal": "*", "Action": "ecr:*"})),
+    Case("deny-in-boundary", "deny", "boundary", True,
+         boundary=doc({"Effect": "Allow", "Action": "*", "Resource": "*"},
+                      {"Effect": "Deny", "Action": "ecr:GetDownloadUrlForLayer", "Resource": "*"})),
+    Case("deny-in-scp", "deny", "scp", True,
+         scps=[doc({"Effect": "Allow", "Action": "*", "Resource": "*"},
+                   {"Effect": "Deny", "Action": "ecr:*", "Resource": "*",
+                    "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}})]),
+    Case("deny-in-scp-region-allowed", "allow",
+         scps=[doc({"Effect": "Allow", "Action": "*", "Resource": "*"},
+                   {"Effect": "Deny", "Action": "ecr:*", "Resource": "*",
+                    "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}}})]),
+    Case("deny-beats-same-account-allow", "deny", "identity", True, principal=SAME_ROLE,
+         identity=[ALLOW_ALL, doc({"Effect": "Deny", "Action": "ecr:Batch*", "Resource": "*"})], repo=None),
+    # Boundaries.
+    Case("boundary-allows", "allow", boundary=doc({"Effect": "Allow", "Action": "ecr:*", "Resource": "*"})),
+    Case("boundary-lacks-repo-actions", "deny", "boundary",
+         boundary=doc({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}),
+         step="ecr:BatchGetImage"),
+    Case("boundary-lacks-token", "deny", "boundary",
+         boundary=doc({"Effect": "Allow", "Action": "ecr:Batch*", "Resource": "*"}), step="ecr:GetAuthorizationToken"),
+    Case("boundary-same-account-resource-names-role", "deny", "boundary", principal=SAME_ROLE,
+         identity=[doc(TOKEN)], repo=doc(repo_stmt({"AWS": SAME_ROLE})),
+         boundary=doc({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"})),
+    Case("boundary-same-account-resource-names-session", "allow",
+         principal=f"arn:aws:sts::{REG}:assumed-role/builder/s1", identity=[doc(TOKEN)],
+         repo=doc(repo_stmt({"AWS": f"arn:aws:sts::{REG}:assumed-role/builder/s1"})),
+         boundary=doc({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"})),
+    # SCPs: every level must allow.
+    Case("scp-full-access", "allow", scps=[ALLOW_ALL, ALLOW_ALL]),
+    Case("scp-level-without-ecr", "deny", "scp",
+         scps=[ALLOW_ALL, doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})],
+         step="ecr:GetAuthorizationToken"),
+    Case("scp-does-not-bind-service", "allow", principal="lambda.amazonaws.com", identity=[],
+         repo=doc(repo_stmt({"Service": "lambda.amazonaws.com"})), scps=[doc({"Effect": "Deny", "Action": "*", "Resource": "*"})]),
+    # NotAction / NotResource / NotPrincipal.
+    Case("notaction-identity", "allow",
+         identity=[doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})]),
+    Case("notaction-excludes-ecr", "deny", "identity",
+         identity=[doc({"Effect": "Allow", "NotAction": "ecr:*", "Resource": "*"})]),
+    Case("notresource-identity", "allow",
+         identity=[doc({"Effect": "Allow", "Action": "ecr:*", "NotResource": f"arn:aws:ecr:*:{REG}:repository/secret-*"})]),
+    Case("notresource-excludes-repo", "deny", "identity",
+         identity=[doc(TOKEN, {"Effect": "Allow", "Action": "ecr:*", "NotResource": f"arn:aws:ecr:*:{REG}:repository/pay*"})]),
+    Case("notprincipal-deny-excepts-caller", "allow",
+         repo=doc(repo_stmt({"AWS": APP}),
+                  {"Effect": "Deny", "NotPrincipal": {"AWS": [ROLE, f"arn:aws:iam::{APP}:root"]}, "Action": "ecr:*"})),
+    # AWS documents the order it checks account, role and session in, not the outcome here: unknown.
+    Case("notprincipal-account-listed-caller-not", "unknown", principal=OTHER_ROLE,
+         repo=doc(repo_stmt({"AWS": APP}),
+                  {"Effect": "Deny", "NotPrincipal": {"AWS": [ROLE, f"arn:aws:iam::{APP}:root"]}, "Action": "ecr:*"})),
+    Case("notprincipal-without-account-denies", "deny", "resource", True,
+         repo=doc(repo_stmt({"AWS": APP}), {"Effect": "Deny", "NotPrincipal": {"AWS": ROLE}, "Action": "ecr:*"})),
+    Case("notprincipal-boundary-always-denied", "deny", "resource", True,
+         boundary=ALLOW_ALL,
+         repo=doc(repo_stmt({"AWS": APP}),
+                  {"Effect": "Deny", "NotPrincipal": {"AWS": [ROLE, f"arn:aws:iam::{APP}:root"]}, "Action": "ecr:*"})),
+    Case("notprincipal-allow-not-evaluable", "unknown",
+         repo=doc({"Effect": "Allow", "NotPrincipal": {"AWS": OTHER}, "Action": PULL2})),
+    # Wildcards and case rules.
+    Case("action-wildcard-star", "allow", identity=[doc(TOKEN, {**IDENTITY_PULL, "Action": "ecr:Batch*"}),
+                                                   doc({**IDENTITY_PULL, "Action": "ecr:Get*"})]),
+    Case("action-wildcard-question", "allow",
+         identity=[doc(TOKEN, {**IDENTITY_PULL, "Action": ["ecr:BatchGetImag?", "ecr:GetDownloadUrlForLaye?"]})]),
+    Case("action-case-insensitive", "allow",
+         identity=[doc({**TOKEN, "Action": "ECR:getauthorizationtoken"},
+                       {**IDENTITY_PULL, "Action": ["ecr:batchgetimage", "ECR:GETDOWNLOADURLFORLAYER"]})],
+         repo=doc(repo_stmt({"AWS": APP}, ["Ecr:BatchGetImage", "ecr:getDownloadUrlForLayer"]))),
+    Case("resource-arn-wildcard", "allow",
+         identity=[doc(TOKEN, {**IDENTITY_PULL, "Resource": f"arn:aws:ecr:*:{REG}:repository/*"})]),
+    Case("resource-arn-question", "allow",
+         identity=[doc(TOKEN, {**IDENTITY_PULL, "Resource": f"arn:aws:ecr:us-east-?:{REG}:repository/payment-servic?"})]),
+    Case("resource-arn-case-sensitive", "deny", "identity",
+         identity=[doc(TOKEN, {**IDENTITY_PULL, "Resource": REPO_ARN.replace("payment", "Payment")})]),
+    Case("resource-wildcard-does-not-cross-colon", "deny", "identity",
+         identity=[doc(TOKEN, {**IDENTITY_PULL, "Resource": "arn:aws:ecr:*repository/payment-service"})]),
+    Case("token-needs-star-resource", "deny", "identity", step="ecr:GetAuthorizationToken",
+         identity=[doc({"Effect": "Allow", "Action": "ecr:*", "Resource": REPO_ARN})]),
+    Case("condition-key-case-insensitive", "allow",
+         repo=cond_repo({"StringEquals": {"AWS:PRINCIPALACCOUNT": APP}})),
+    Case("condition-value-case-sensitive", "deny", "resource",
+         repo=cond_repo({"StringEquals": {"aws:PrincipalType": "assumedrole"}})),
+    # Push adds four actions; pull requires only two.
+    Case("push-with-pull-grants", "deny", "identity", access="push", step="ecr:BatchCheckLayerAvailability"),
+    Case("push-granted", "allow", access="push",
+         identity=[doc(TOKEN, {**IDENTITY_PULL, "Action": "ecr:*"})], repo=doc(repo_stmt({"AWS": APP}, "ecr:*"))),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(case: Case) -> None:
+    report = evaluate_access(
+        case.principal,
+        case.image,
+        identity_policies=case.identity,
+        repository_policy=case.repo,
+        boundary=case.boundary,
+        scps=case.scps,
+        context=case.context,
+        access=case.access,  # type: ignore[arg-type]
+    )
+    assert report.decision == case.expected, [(s.action, s.decision, s.refused_by, s.notes) for s in report.steps]
+    assert report.denied_by == case.denied_by
+    assert report.explicit == case.explicit
+    if case.step is not None:
+        assert report.failing_step is not None and report.failing_step.action == case.step
