@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from components.access.errors import AccessInputError
-from components.aws.arns import PrincipalRef, RepositoryRef, account_root_arn, parse_principal_arn
+from components.aws.arns import PrincipalRef, RepositoryRef, account_root_arn, parse_principal_arn, role_arn
 
 CallerKind = Literal["root", "role", "assumed-role", "user", "service"]
 
@@ -27,6 +27,9 @@ class Caller:
     partition: str = "aws"
     role_arn: str = ""  # for a role or session: the role's ARN
     service: str = ""
+    # A session ARN does not carry the role's IAM path; None means it is not known, which makes
+    # aws:PrincipalArn (the role ARN, path included) unknown for that session.
+    role_path: str | None = None
 
     @property
     def is_service(self) -> bool:
@@ -46,8 +49,10 @@ class Caller:
         return self.identity_arn.rsplit("/", 1)[-1]
 
 
-def parse_caller(value: str) -> Caller:
-    """Parse a role, assumed-role session, user or root ARN, or a service principal name."""
+def parse_caller(value: str, role_path: str | None = None) -> Caller:
+    """Parse a role, assumed-role session, user or root ARN, or a service principal name.
+
+    `role_path`: for a session, the IAM path of its role (a session ARN does not show it)."""
     text = value.strip()
     if text.endswith(".amazonaws.com") and ":" not in text:
         return Caller(kind="service", arn=text, service=text)
@@ -61,9 +66,16 @@ def parse_caller(value: str) -> Caller:
             "give a role ARN (arn:aws:iam::ACCOUNT:role/NAME), a session ARN "
             "(arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION), a user ARN, or a service such as lambda.amazonaws.com",
         ) from error
-    role = ref.role_arn if ref.kind in ("role", "assumed-role") else ""
     kind: CallerKind = ref.kind  # type: ignore[assignment]
-    return Caller(kind=kind, arn=text, account_id=ref.account_id, partition=ref.partition, role_arn=role)
+    role, path = "", None
+    if ref.kind == "role":
+        role, path = ref.arn, ref.path
+    elif ref.kind == "assumed-role":
+        path = role_path
+        role = role_arn(ref.partition, ref.account_id, ref.name, path or "/")
+    return Caller(
+        kind=kind, arn=text, account_id=ref.account_id, partition=ref.partition, role_arn=role, role_path=path
+    )
 
 
 @dataclass(frozen=True)
@@ -153,6 +165,8 @@ def context_keys(caller: Caller, repository: RepositoryRef, context: RequestCont
                 "aws:sourceowner": None,
             }
         )
+        if caller.kind == "assumed-role" and caller.role_path is None:
+            del values["aws:principalarn"]  # the role's path is part of it and the session ARN hides it
         if caller.kind == "user":
             values["aws:username"] = (caller.name,)
         else:

@@ -238,6 +238,8 @@ def evaluate_step(
                 refused.append("boundary")
             if resource_ok is Truth.NO:
                 refused.append("resource")
+        elif resource_ok is Truth.YES:
+            refused.append("boundary")  # the repository grant names the account or role: the boundary binds it
         else:
             refused.append("identity" if identity.allows is Truth.NO else "boundary")
             if resource_ok is Truth.NO:

@@ -34,6 +34,7 @@ class Readings:
     repository: RepositoryRef | None = None
     repository_exists: bool | None = None
     principal_tags: dict[str, str] | None = None
+    role_path: str | None = None
     org_id: str | None = None
     no_organization: bool = False
     unknown: dict[Side, str] = field(default_factory=dict)
@@ -105,6 +106,7 @@ def _read_role(readings: Readings, app: _Credentials, role_name: str) -> None:
         readings.unknown.setdefault("boundary", f"iam:GetRole {role_name} failed, so the boundary is unknown")
         return
     readings.principal_tags = {tag["Key"]: tag["Value"] for tag in role.get("Tags", [])}
+    readings.role_path = role.get("Path")
     boundary_arn = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
     if boundary_arn:
         try:
@@ -254,6 +256,8 @@ def diagnose(
         readings.failed("boto3.Session", registry.label, registry.error or "", "resource")
     else:
         _read_repository(readings, registry, target)
+    if caller.kind == "assumed-role" and readings.role_path:
+        caller = parse_caller(role, role_path=readings.role_path)
     given = context or RequestContext()
     merged = RequestContext(
         org_id=given.org_id or readings.org_id,

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-from components.access import AccessReport, RequestContext, evaluate_access, to_json, to_text
+from components.access import AccessReport, RequestContext, evaluate_access, parse_caller, to_json, to_text
 from components.access.grammar import Policy
 from components.access.inputs import load_policy, read_stack_pair
 from components.aws.arns import RepositoryRef, parse_repository_arn
@@ -73,6 +73,9 @@ def register(subparsers: Any) -> None:
         "--principal", help="caller: role, session or user ARN, or a service such as lambda.amazonaws.com"
     )
     parser.add_argument(
+        "--role-path", help="for a session ARN: its role's IAM path, e.g. / (a session ARN does not show it)"
+    )
+    parser.add_argument(
         "--image", help="image URI (ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME[:TAG]) or repository ARN"
     )
     parser.add_argument(
@@ -133,7 +136,7 @@ def _evaluate(args: argparse.Namespace) -> AccessReport:
     if not image:
         raise ValueError("no image: give --image URI (or --registry-outputs with --repository)")
     return evaluate_access(
-        principal,
+        parse_caller(principal, role_path=args.role_path),
         image,
         identity_policies=identity,
         repository_policy=repository_policy,

@@ -88,7 +88,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("operator", "key", "values", "expected"), CASES, ids=[f"{c[0]}-{c[1]}-{c[3].value}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("operator", "key", "values", "expected"), CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)]
+)
 def test_operator(operator: str, key: str, values: list[str], expected: Truth) -> None:
     result = evaluate_condition(Condition(operator, key, tuple(values)), KEYS)
     assert result.truth is expected

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.access import RequestContext, evaluate_access
+from components.access import Caller, RequestContext, evaluate_access, parse_caller
 from components.aws.arns import RepositoryRef, role_arn
 from components.policy.identity_policy import identity_policy
 from components.policy.repository_policy import repository_policy
@@ -33,7 +33,7 @@ def _documents(consumer: Any, repo: RepositoryRef) -> tuple[dict[str, Any], dict
     return repo_policy, identity_policy([repo.arn], consumer.access)
 
 
-def _pull(principal: str, repo: RepositoryRef, repo_policy: Any, ident: Any, access: str = "pull",
+def _pull(principal: str | Caller, repo: RepositoryRef, repo_policy: Any, ident: Any, access: str = "pull",
           context: RequestContext | None = None) -> Any:
     return evaluate_access(
         principal, repo.url, identity_policies=[ident], repository_policy=repo_policy,
@@ -57,7 +57,7 @@ def test_role_consumer_exactly(repo: RepositoryRef, account: str, names: list[st
     for name in names:
         me = role_arn("aws", account, name, path)
         assert _pull(me, repo, repo_policy, ident, access).decision == "allow"
-        session = f"arn:aws:sts::{account}:assumed-role/{name}/s1"
+        session = parse_caller(f"arn:aws:sts::{account}:assumed-role/{name}/s1", role_path=path)
         assert _pull(session, repo, repo_policy, ident, access).decision == "allow"
     if other_name not in names:
         other = _pull(role_arn("aws", account, other_name, path), repo, repo_policy, ident, access)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.access import RequestContext, evaluate_access
+from components.access import RequestContext, evaluate_access, parse_caller
 
 APP, REG, OTHER = "123456789012", "987654321098", "111111111111"
 ROLE = f"arn:aws:iam::{APP}:role/ecsTaskExecutionRole"
@@ -56,6 +56,7 @@ class Case:
     context: RequestContext | None = None
     access: str = "pull"
     step: str | None = None
+    role_path: str | None = None
 
 
 CASES: list[Case] = [
@@ -101,7 +102,12 @@ CASES: list[Case] = [
         repo=doc(repo_stmt({"AWS": f"arn:aws:iam::{APP}:root"}, Condition={"ArnEquals": {"aws:PrincipalArn": ROLE}})),
     ),
     Case(
-        "principal-arn-condition-session", "allow", principal=SESSION,
+        "principal-arn-condition-session-path-unknown", "unknown", principal=SESSION,
+        repo=doc(repo_stmt({"AWS": APP}, Condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{APP}:role/ecs*"}})),
+    ),
+    Case(
+        "principal-arn-condition-session-path-given", "allow", principal=SESSION,
+        context=RequestContext(), role_path="/",
         repo=doc(repo_stmt({"AWS": APP}, Condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{APP}:role/ecs*"}})),
     ),
     Case("org-condition-match", "allow", repo=cond_repo({"StringEquals": {"aws:PrincipalOrgID": ORG}}),
@@ -146,7 +152,8 @@ CASES: list[Case] = [
          identity=[], repo=doc(repo_stmt({"AWS": SAME_ROLE})), step="ecr:GetAuthorizationToken"),
     # Explicit denies in each policy type.
     Case("deny-in-identity", "deny", "identity", True,
-         identity=[SEED_IDENTITY, doc({"Sid": "NoPulls", "Effect": "Deny", "Action": "ecr:BatchGetImage", "Resource": "*"})]),
+         identity=[SEED_IDENTITY,
+                   doc({"Sid": "NoPulls", "Effect": "Deny", "Action": "ecr:BatchGetImage", "Resource": "*"})]),
     Case("deny-in-repo", "deny", "resource", True,
          repo=doc(repo_stmt({"AWS": APP}), {"Sid": "Block", "Effect": "Deny", "Principal": "*", "Action": "ecr:*"})),
     Case("deny-in-boundary", "deny", "boundary", True,
@@ -182,16 +189,19 @@ CASES: list[Case] = [
          scps=[ALLOW_ALL, doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})],
          step="ecr:GetAuthorizationToken"),
     Case("scp-does-not-bind-service", "allow", principal="lambda.amazonaws.com", identity=[],
-         repo=doc(repo_stmt({"Service": "lambda.amazonaws.com"})), scps=[doc({"Effect": "Deny", "Action": "*", "Resource": "*"})]),
+         repo=doc(repo_stmt({"Service": "lambda.amazonaws.com"})),
+         scps=[doc({"Effect": "Deny", "Action": "*", "Resource": "*"})]),
     # NotAction / NotResource / NotPrincipal.
     Case("notaction-identity", "allow",
          identity=[doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})]),
     Case("notaction-excludes-ecr", "deny", "identity",
          identity=[doc({"Effect": "Allow", "NotAction": "ecr:*", "Resource": "*"})]),
     Case("notresource-identity", "allow",
-         identity=[doc({"Effect": "Allow", "Action": "ecr:*", "NotResource": f"arn:aws:ecr:*:{REG}:repository/secret-*"})]),
+         identity=[doc({"Effect": "Allow", "Action": "ecr:*",
+                        "NotResource": f"arn:aws:ecr:*:{REG}:repository/secret-*"})]),
     Case("notresource-excludes-repo", "deny", "identity",
-         identity=[doc(TOKEN, {"Effect": "Allow", "Action": "ecr:*", "NotResource": f"arn:aws:ecr:*:{REG}:repository/pay*"})]),
+         identity=[doc(TOKEN, {"Effect": "Allow", "Action": "ecr:*",
+                               "NotResource": f"arn:aws:ecr:*:{REG}:repository/pay*"})]),
     Case("notprincipal-deny-excepts-caller", "allow",
          repo=doc(repo_stmt({"AWS": APP}),
                   {"Effect": "Deny", "NotPrincipal": {"AWS": [ROLE, f"arn:aws:iam::{APP}:root"]}, "Action": "ecr:*"})),
@@ -219,7 +229,8 @@ CASES: list[Case] = [
     Case("resource-arn-wildcard", "allow",
          identity=[doc(TOKEN, {**IDENTITY_PULL, "Resource": f"arn:aws:ecr:*:{REG}:repository/*"})]),
     Case("resource-arn-question", "allow",
-         identity=[doc(TOKEN, {**IDENTITY_PULL, "Resource": f"arn:aws:ecr:us-east-?:{REG}:repository/payment-servic?"})]),
+         identity=[doc(TOKEN, {**IDENTITY_PULL,
+                               "Resource": f"arn:aws:ecr:us-east-?:{REG}:repository/payment-servic?"})]),
     Case("resource-arn-case-sensitive", "deny", "identity",
          identity=[doc(TOKEN, {**IDENTITY_PULL, "Resource": REPO_ARN.replace("payment", "Payment")})]),
     Case("resource-wildcard-does-not-cross-colon", "deny", "identity",
@@ -240,7 +251,7 @@ CASES: list[Case] = [
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case(case: Case) -> None:
     report = evaluate_access(
-        case.principal,
+        parse_caller(case.principal, role_path=case.role_path),
         case.image,
         identity_policies=case.identity,
         repository_policy=case.repo,
