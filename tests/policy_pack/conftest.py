@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-PACK_DIR = Path(__file__).resolve().parents[2] / "policy-packs" / "ecr-guardrails"
 HERE = Path(__file__).resolve().parent
+PACK_DIR = HERE.parents[1] / "policy-packs" / "ecr-guardrails"
 
 for entry in (PACK_DIR, HERE):
     if str(entry) not in sys.path:

@@ -7,9 +7,9 @@ import json
 import re
 
 import yaml
-from conftest import PACK_DIR
 from ecr_guardrails.catalog import RULES
 from ecr_guardrails.policies import build_policies
+from guardrail_paths import PACK_DIR
 from pulumi_policy import EnforcementLevel, StackValidationPolicy
 
 

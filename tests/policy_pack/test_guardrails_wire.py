@@ -12,9 +12,9 @@ from typing import Any
 
 import grpc
 import pytest
-from conftest import PACK_DIR
 from ecr_guardrails.catalog import RULES
 from google.protobuf import empty_pb2, struct_pb2
+from guardrail_paths import PACK_DIR
 from guardrail_shapes import APP, PULL, document, pull_policy, repository, repository_policy, role, statement, urn
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
