@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -122,7 +121,8 @@ def test_both_sides_right(world: dict[str, Any], capsys: pytest.CaptureFixture[s
 
 def test_managed_policy_and_boundary_are_read(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     repo_arn = f"arn:aws:ecr:{REGION}:{REG}:repository/payment-service-managed"
-    managed = {"Version": "2012-10-17", "Statement": [TOKEN, {"Effect": "Allow", "Action": PULL2, "Resource": repo_arn}]}
+    managed = {"Version": "2012-10-17",
+               "Statement": [TOKEN, {"Effect": "Allow", "Action": PULL2, "Resource": repo_arn}]}
     boundary = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}]}
     image, role = _make(world, "managed", inline={}, managed=managed, boundary=boundary)
     code, data = doctor(world, capsys, image, role)

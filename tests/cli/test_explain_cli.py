@@ -87,7 +87,7 @@ def test_missing_authorization_token_text(tmp_path: Path, capsys: pytest.Capture
 
 def test_explicit_deny_names_sid_and_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     deny = {"Statement": {"Sid": "NoEcr", "Effect": "Deny", "Action": "ecr:*", "Resource": "*"}}
-    args = seed_args(tmp_path) + ["--identity-policy", write(tmp_path, "deny.json", deny), "--format", "json"]
+    args = [*seed_args(tmp_path), "--identity-policy", write(tmp_path, "deny.json", deny), "--format", "json"]
     code, out, _ = explain(capsys, *args)
     data = json.loads(out)
     assert code == 1 and data["explicit"] is True and data["denied_by"] == "identity"
