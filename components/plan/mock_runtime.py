@@ -23,11 +23,20 @@ class MockRun:
     outputs: dict[str, Any] = field(default_factory=dict)
     error: BaseException | None = None
 
-    def by_name(self, name: str) -> Registration:
-        found = [r for r in self.registrations if r.name == name]
+    def by_name(self, name: str, type_token: str | None = None) -> Registration:
+        found = [r for r in self.registrations if r.name == name and type_token in (None, r.type)]
         if len(found) != 1:
             raise KeyError(f"{len(found)} registrations named {name!r}: {[r.name for r in self.registrations]}")
         return found[0]
+
+    @property
+    def cause(self) -> BaseException | None:
+        """The error as the program raised it: Pulumi wraps errors raised while it resolves an input
+        (`While processing input: ...`); this unwraps them."""
+        error = self.error
+        while error is not None and error.__cause__ is not None and str(error).startswith("While processing "):
+            error = error.__cause__
+        return error
 
     def of_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_token]
@@ -43,7 +52,10 @@ def run_under_mocks(
     organization: str = "organization",
 ) -> MockRun:
     """Run `program` as a fresh stack: new root resource, new config, answers from `mocks`."""
+    # A fresh runtime: no root resource, no pending RPCs or errors left by an earlier run in this process.
     settings.ROOT.set(None)
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
     monitor = RecordingMonitor(mocks)
     set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor, organization=organization)
     pulumi.runtime.set_all_config(dict(config or {}), [])

@@ -29,8 +29,8 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         organization=request.get("organization", "organization"),
     )
     error = None
-    if result.error is not None:
-        exc = result.error
+    if result.cause is not None:
+        exc = result.cause
         error = {
             "type": type(exc).__name__,
             "message": str(exc),
