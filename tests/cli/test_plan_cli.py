@@ -30,7 +30,9 @@ def test_plan_json_is_data(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["ok"] is True
     registry = data["stacks"][0]
     assert registry["stack"] == "registry"
-    policies = [r["policies"] for r in registry["resources"] if r["type"] == "aws:ecr/repositoryPolicy:RepositoryPolicy"]
+    policies = [
+        r["policies"] for r in registry["resources"] if r["type"] == "aws:ecr/repositoryPolicy:RepositoryPolicy"
+    ]
     assert len(policies) == 3
     assert all(p["policy"]["Version"] == "2012-10-17" for p in policies)
 
@@ -39,7 +41,9 @@ def test_plan_exits_1_when_a_stack_would_fail(tmp_path: Path) -> None:
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     shutil.copytree(ROOT / "stacks", tmp_path / "stacks", ignore=shutil.ignore_patterns("__pycache__"))
     config = tmp_path / "stacks" / "Pulumi.checkout.yaml"
-    config.write_text(config.read_text().replace("[checkout-api, payment-service]", "[checkout-api, base-images/python]"))
+    config.write_text(
+        config.read_text().replace("[checkout-api, payment-service]", "[checkout-api, base-images/python]")
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "components.cli", "plan", str(tmp_path)], capture_output=True, text=True, check=False
     )
@@ -57,7 +61,9 @@ def test_plan_exits_2_for_a_directory_without_a_project(tmp_path: Path, capsys: 
 def test_plan_exits_2_when_a_stack_has_no_pinned_account(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\nmain: stacks/\nstackConfigDir: stacks\n")
     (tmp_path / "stacks").mkdir()
-    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  ecr:stackRole: registry\n  aws:region: us-east-1\n")
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(
+        "config:\n  ecr:stackRole: registry\n  aws:region: us-east-1\n"
+    )
     assert main(["plan", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "Pulumi.dev.yaml: aws:allowedAccountIds" in err

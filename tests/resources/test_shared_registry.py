@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pulumi
+
 from components import SharedRegistry, SharedRegistryArgs
 from components.errors import PolicySizeError, SpecError
 from components.plan.mock_runtime import MockRun, run_under_mocks
@@ -138,10 +139,7 @@ def test_changing_consumers_changes_only_the_repository_policy() -> None:
     before = run(args([{"name": "payment-service", "consumers": [ROLE]}]))
     after = run(args([{"name": "payment-service", "consumers": [ROLE, ORG, {**ROLE, "account_id": "210987654321"}]}]))
     changed = {
-        b.name
-        for b in before.registrations
-        for a in after.registrations
-        if a.urn == b.urn and a.inputs != b.inputs
+        b.name for b in before.registrations for a in after.registrations if a.urn == b.urn and a.inputs != b.inputs
     }
     assert changed == {"shared-payment-service-policy"}
 
@@ -206,4 +204,3 @@ def test_oversized_policy_fails_before_any_resource_is_registered() -> None:
 def test_typed_args_are_accepted_too() -> None:
     spec = SharedRegistryArgs.parse(args(TWO))
     assert {r.name for r in run(spec.model_dump()).registrations} == {r.name for r in run(args(TWO)).registrations}
-

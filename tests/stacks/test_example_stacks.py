@@ -76,7 +76,9 @@ def edit_config(path: Path, **changes: object) -> None:
 def test_an_ungranted_repository_fails_the_application_preview(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     # The payments account asks for checkout-api, which the registry shares only with the checkout account.
-    edit_config(project / "stacks" / "Pulumi.payments.yaml", **{"ecr:repositories": ["payment-service", "checkout-api"]})
+    edit_config(
+        project / "stacks" / "Pulumi.payments.yaml", **{"ecr:repositories": ["payment-service", "checkout-api"]}
+    )
     result = plan_project(project)
     assert result.stack("registry").ok and result.stack("checkout").ok
     payments = result.stack("payments")
@@ -101,8 +103,9 @@ def test_a_repository_missing_from_the_registry_is_named(tmp_path: Path) -> None
     edit_config(project / "stacks" / "Pulumi.checkout.yaml", **{"ecr:repositories": ["checkout-ap"]})
     checkout = plan_project(project).stack("checkout")
     assert checkout.error is not None
-    assert "repository 'checkout-ap' does not exist in registry stack acme/ecr-shared-services/registry" in (
-        checkout.error["message"]
+    assert (
+        "repository 'checkout-ap' does not exist in registry stack acme/ecr-shared-services/registry"
+        in (checkout.error["message"])
     )
 
 
