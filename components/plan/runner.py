@@ -13,7 +13,7 @@ from typing import Any
 from components.plan.project import Project, StackConfig, load_project
 
 ORGANIZATION = "organization"
-WORKER_TIMEOUT_SECONDS = 300
+WORKER_DEADLINE_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,11 @@ class ProjectPlan:
 
 
 def run_stack(
-    project: Project, stack: StackConfig, stack_outputs: dict[str, dict[str, Any]], organization: str = ORGANIZATION
+    project: Project,
+    stack: StackConfig,
+    stack_outputs: dict[str, dict[str, Any]],
+    organization: str = ORGANIZATION,
+    deadline_seconds: float = WORKER_DEADLINE_SECONDS,
 ) -> StackPlan:
     """Run one stack's real program in a fresh process under the mock runtime."""
     request = {
@@ -75,16 +79,25 @@ def run_stack(
         "region": stack.region,
         "stack_outputs": stack_outputs,
         "organization": organization,
+        "deadline_seconds": deadline_seconds,
     }
     with tempfile.TemporaryDirectory() as tmp:
         request_path, result_path = Path(tmp, "request.json"), Path(tmp, "result.json")
         request_path.write_text(json.dumps(request))
-        proc = subprocess.run(
-            [sys.executable, "-m", "components.plan.worker", str(request_path), str(result_path)],
-            capture_output=True, text=True, timeout=WORKER_TIMEOUT_SECONDS, cwd=project.directory, check=False,
-        )
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "components.plan.worker", str(request_path), str(result_path)],
+                capture_output=True, text=True, timeout=deadline_seconds + 30, cwd=project.directory,
+                check=False,
+            )
+            stderr, code = proc.stderr, proc.returncode
+        except subprocess.TimeoutExpired as expired:
+            stderr, code = str(expired.stderr or ""), -1
         if not result_path.exists():
-            error = {"type": "WorkerCrashed", "message": proc.stderr.strip()[-4000:] or f"exit {proc.returncode}"}
+            error = {
+                "type": "WorkerFailed",
+                "message": f"the program of stack {stack.name} did not finish (exit {code}): {stderr.strip()[-6000:]}",
+            }
             return StackPlan(stack.name, stack.role, stack.account_id, stack.region, (), {}, error)
         result = json.loads(result_path.read_text())
     resources = tuple(
@@ -98,14 +111,16 @@ def run_stack(
                      result["error"])
 
 
-def plan_project(directory: Path, organization: str = ORGANIZATION) -> ProjectPlan:
+def plan_project(
+    directory: Path, organization: str = ORGANIZATION, deadline_seconds: float = WORKER_DEADLINE_SECONDS
+) -> ProjectPlan:
     """Run every stack of the project: registries first, then applications with their references answered."""
     project = load_project(directory)
     ordered = sorted(project.stacks, key=lambda s: (s.role != "registry", s.name))
     outputs: dict[str, dict[str, Any]] = {}
     plans = []
     for stack in ordered:
-        plan = run_stack(project, stack, outputs, organization)
+        plan = run_stack(project, stack, outputs, organization, deadline_seconds)
         if plan.ok:
             outputs[f"{project.name}/{stack.name}"] = plan.outputs
         plans.append(plan)

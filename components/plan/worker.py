@@ -7,6 +7,7 @@ sys.path, imported modules and runtime globals).
 from __future__ import annotations
 
 import dataclasses
+import faulthandler
 import json
 import runpy
 import sys
@@ -45,6 +46,8 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     request = json.loads(Path(argv[0]).read_text())
+    # A program that never finishes leaves every thread's stack on stderr for the report, then exits.
+    faulthandler.dump_traceback_later(float(request.get("deadline_seconds", 120)), exit=True)
     Path(argv[1]).write_text(json.dumps(run(request), default=str))
     return 0
 
