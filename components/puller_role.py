@@ -79,7 +79,9 @@ class PullerRole(pulumi.ComponentResource):
             name=spec.role_name,
             path=spec.path,
             description=spec.description,
-            assume_role_policy=trust,
+            # Waiting for the identity policy means a repository ARN that fails its check when it resolves
+            # stops the preview before the role exists.
+            assume_role_policy=pulumi.Output.all(trust, texts).apply(lambda values: values[0]),
             permissions_boundary=spec.permissions_boundary,
             max_session_duration=spec.max_session_duration,
             tags=spec.tags or None,

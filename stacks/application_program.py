@@ -6,6 +6,7 @@ import pulumi
 
 from components import PullerRole
 from components.policy.grant_check import check_grants
+from components.policy.identity_policy import identity_policy
 from components.spec.application import ApplicationStackSpec
 from stack_settings import pinned_account
 
@@ -27,18 +28,23 @@ def run() -> None:
     repositories = registry.require_output("repositories")
 
     def granted_arns(values: list[Any]) -> list[str]:
-        repos, grants, partition = values
+        repos, policies = values
+        arns = [repos[name]["arn"] for name in app.repositories if name in repos]
         check_grants(
-            registry_stack=app.registry_stack, repositories=repos, grants=grants,
-            repository_names=app.repositories, partition=partition, account_id=app.account_id,
-            role_name=role_spec.role_name, role_path=role_spec.path, access=role_spec.access,
+            registry_stack=app.registry_stack,
+            repositories=repos,
+            repository_policies=policies,
+            repository_names=app.repositories,
+            identity_policy=identity_policy(arns, role_spec.access) if arns else {},
+            account_id=app.account_id,
+            role_name=role_spec.role_name,
+            role_path=role_spec.path,
+            access=role_spec.access,
             organization_id=app.organization_id,
         )
-        return [repos[name]["arn"] for name in app.repositories]
+        return arns
 
-    arns = pulumi.Output.all(
-        repositories, registry.require_output("grants"), registry.require_output("partition")
-    ).apply(granted_arns)
+    arns = pulumi.Output.all(repositories, registry.require_output("repositoryPolicies")).apply(granted_arns)
     role = PullerRole(
         "puller", app.role_args([arns.apply(lambda a, i=i: a[i]) for i in range(len(app.repositories))])
     )

@@ -1,31 +1,74 @@
-"""The application side's pre-deploy check: does the registry grant this role what it asks for?"""
+"""The application side's pre-deploy check: would this role's pulls succeed against the registry's policies?
+
+Both sides are evaluated as AWS would: the identity policy this stack is about to attach, and the
+repository policy the registry stack exported.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from components.aws.arns import role_arn
+from components.access import RequestContext, evaluate_access
+from components.access.results import AccessReport
+from components.aws.arns import parse_repository_arn, role_arn
 from components.errors import AccessNotGrantedError
-from components.policy.actions import AccessLevel, actions_for
-from components.policy.grants import grant_for_role
+from components.policy.actions import AccessLevel
+
+
+def _registry_fix(name: str, account_id: str, role_name: str, role_path: str, access: AccessLevel) -> str:
+    consumer = f"{{kind: role, account_id: '{account_id}', role_names: [{role_name}]"
+    consumer += f", role_path: '{role_path}'" if role_path != "/" else ""
+    consumer += ", access: push}" if access == "push" else "}"
+    return (
+        f"Fix: in the registry stack's config, under ecr:registry.repositories where name is {name}, add to "
+        f"consumers: {consumer} (or {{kind: account, account_id: '{account_id}'}}), run `pulumi up` on the "
+        f"registry stack, then on this one."
+    )
+
+
+def _explain(
+    report: AccessReport,
+    name: str,
+    registry_stack: str,
+    account_id: str,
+    role_name: str,
+    role_path: str,
+    access: AccessLevel,
+    org_hint: str,
+) -> str:
+    if report.decision == "unknown":
+        notes = "; ".join(n for step in report.steps for n in step.notes) or "a condition could not be evaluated"
+        return (
+            f"cannot confirm that role {role_name} may {access} {name!r}: {notes}. If the registry grants "
+            f"{name!r} to an organization, set this stack's ecr:organizationId to this account's organization."
+        )
+    if report.denied_by == "resource":
+        return (
+            f"{report.message}. The repository policy side refuses: registry stack {registry_stack} does not "
+            f"grant {access} on {name!r} to role {role_name} in account {account_id}. "
+            + _registry_fix(name, account_id, role_name, role_path, access)
+            + (org_hint if org_hint else "")
+        )
+    fixes = " ".join(fix.text for fix in report.fixes)
+    return f"{report.message}. The {report.denied_by} side refuses. {fixes}".rstrip()
 
 
 def missing_grants(
     *,
     registry_stack: str,
     repositories: Mapping[str, Mapping[str, str]],
-    grants: Mapping[str, Any],
+    repository_policies: Mapping[str, str],
     repository_names: Sequence[str],
-    partition: str,
+    identity_policy: Mapping[str, Any],
     account_id: str,
     role_name: str,
     role_path: str = "/",
     access: AccessLevel = "pull",
     organization_id: str | None = None,
 ) -> list[str]:
-    """One message per repository the role asks for but the registry does not share with it."""
-    arn = role_arn(partition, account_id, role_name, role_path)
+    """One message per repository this role asks for but could not pull (or push), saying which side
+    refuses and what to change."""
     problems = []
     for name in repository_names:
         if name not in repositories:
@@ -36,27 +79,29 @@ def missing_grants(
                 f"stack's ecr:registry.repositories."
             )
             continue
-        if grant_for_role(grants, name, arn, account_id, access, organization_id) is not None:
-            continue
-        action = "ecr:BatchGetImage" if access == "pull" else "ecr:PutImage"
-        repository_arn = repositories[name]["arn"]
-        problems.append(
-            f"User: {arn} is not authorized to perform: {action} on resource: {repository_arn} because no "
-            f"resource-based policy allows the {action} action. The repository policy side refuses: registry "
-            f"stack {registry_stack} does not grant {access} on {name!r} to role {role_name} in account "
-            f"{account_id} (this stack's identity policy would allow {', '.join(actions_for(access))}). "
-            f"Fix: in the registry stack's config, under ecr:registry.repositories where name is {name}, "
-            f"add to consumers: {{kind: role, account_id: '{account_id}', role_names: [{role_name}]"
-            + (f", role_path: '{role_path}'" if role_path != "/" else "")
-            + (", access: push" if access == "push" else "")
-            + f"}} (or {{kind: account, account_id: '{account_id}'}}), run `pulumi up` on the registry stack, "
-            f"then on this one."
+        repository = parse_repository_arn(repositories[name]["arn"])
+        report = evaluate_access(
+            role_arn(repository.partition, account_id, role_name, role_path),
+            repository,
+            identity_policies=[dict(identity_policy)],
+            repository_policy=repository_policies.get(name),
+            context=RequestContext(org_id=organization_id, no_organization=organization_id is None),
+            access=access,
         )
+        if not report.allowed:
+            shared_with_org = "aws:PrincipalOrg" in (repository_policies.get(name) or "")
+            org_hint = (
+                " The repository is shared with an organization: if this account belongs to it, set this "
+                "stack's ecr:organizationId instead."
+                if shared_with_org and organization_id is None
+                else ""
+            )
+            problems.append(_explain(report, name, registry_stack, account_id, role_name, role_path, access, org_hint))
     return problems
 
 
 def check_grants(**kwargs: Any) -> None:
-    """Raise AccessNotGrantedError listing every repository the registry does not grant."""
+    """Raise AccessNotGrantedError listing every repository this role could not use."""
     problems = missing_grants(**kwargs)
     if problems:
         raise AccessNotGrantedError(

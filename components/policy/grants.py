@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from components.aws.arns import account_root_arn, role_arn
-from components.policy.actions import AccessLevel
 from components.spec.consumers import (
     AccountConsumer,
     Consumer,
@@ -45,38 +43,3 @@ def grants_json(args: SharedRegistryArgs) -> dict[str, list[dict[str, Any]]]:
         for name, consumers in effective_consumers(args).items()
     }
 
-
-def _covers(level: str, wanted: AccessLevel) -> bool:
-    return level == "push" or wanted == "pull"
-
-
-def grant_for_role(
-    grants: Mapping[str, Any],
-    repository: str,
-    role_arn_value: str,
-    account_id: str,
-    access: AccessLevel = "pull",
-    organization_id: str | None = None,
-) -> dict[str, Any] | None:
-    """The first granted consumer (from `grants_json` data) that covers this role, or None.
-
-    Organization grants count only when the caller's organization ID is known and matches; OU-path
-    grants cannot be decided from account data alone and count only with an exact organization match
-    and no path restriction.
-    """
-    for consumer in grants.get(repository, []):
-        if not _covers(consumer.get("access", "pull"), access):
-            continue
-        kind = consumer.get("kind")
-        if kind == "account" and consumer.get("account_id") == account_id:
-            return dict(consumer)
-        if kind == "role" and role_arn_value in consumer.get("principals", []):
-            return dict(consumer)
-        if (
-            kind == "organization"
-            and organization_id is not None
-            and consumer.get("organization_id") == organization_id
-            and not consumer.get("ou_paths")
-        ):
-            return dict(consumer)
-    return None

@@ -1,0 +1,91 @@
+"""The application side's two-sided check, evaluated on the real documents."""
+
+import json
+
+import pytest
+from seed_examples import APPLICATION_ACCOUNT, REGION, REPOSITORY, REPOSITORY_ARN
+
+from components.errors import AccessNotGrantedError
+from components.policy.grant_check import check_grants, missing_grants
+from components.policy.identity_policy import identity_policy
+from components.policy.repository_policy import repository_policy_json
+from components.spec.consumers import AccountConsumer, OrganizationConsumer, RoleConsumer
+
+REPOS = {REPOSITORY: {"name": REPOSITORY, "arn": REPOSITORY_ARN, "url": "x"}}
+ROLE = RoleConsumer(account_id=APPLICATION_ACCOUNT, role_names=["ecsTaskExecutionRole"])
+
+
+def check(consumers: list, **overrides: object) -> list[str]:
+    kwargs: dict = {
+        "registry_stack": "acme/ecr-shared-services/registry",
+        "repositories": REPOS,
+        "repository_policies": {REPOSITORY: repository_policy_json(consumers, "aws", REGION, REPOSITORY)},
+        "repository_names": [REPOSITORY],
+        "identity_policy": identity_policy([REPOSITORY_ARN]),
+        "account_id": APPLICATION_ACCOUNT,
+        "role_name": "ecsTaskExecutionRole",
+    }
+    kwargs.update(overrides)
+    return missing_grants(**kwargs)
+
+
+def test_the_seed_example_passes_in_every_consumer_form() -> None:
+    assert check([ROLE]) == []
+    assert check([AccountConsumer(account_id=APPLICATION_ACCOUNT)]) == []
+    assert (
+        check([RoleConsumer(account_id=APPLICATION_ACCOUNT, role_names=["ecsTaskExecutionRole"], principal_form="arn")])
+        == []
+    )
+    assert check([OrganizationConsumer(organization_id="o-a1b2c3d4e5")], organization_id="o-a1b2c3d4e5") == []
+
+
+def test_another_role_of_the_same_account_is_refused_by_the_repository_policy() -> None:
+    [problem] = check([ROLE], role_name="other-role")
+    assert problem.startswith(
+        "User: arn:aws:iam::123456789012:role/other-role is not authorized to perform: ecr:BatchGetImage on "
+        f"resource: {REPOSITORY_ARN} because no resource-based policy allows the ecr:BatchGetImage action. "
+        "The repository policy side refuses"
+    )
+    assert "role_names: [other-role]" in problem
+
+
+def test_a_role_path_is_part_of_the_fix() -> None:
+    [problem] = check([ROLE], role_path="/svc/")
+    assert "role_names: [ecsTaskExecutionRole], role_path: '/svc/'}" in problem
+
+
+def test_push_needs_a_push_grant() -> None:
+    [problem] = check([ROLE], access="push", identity_policy=identity_policy([REPOSITORY_ARN], "push"))
+    assert "does not grant push on 'payment-service'" in problem
+    assert "access: push}" in problem
+
+
+def test_an_organization_grant_needs_the_account_organization() -> None:
+    [problem] = check([OrganizationConsumer(organization_id="o-a1b2c3d4e5")])
+    assert "set this stack's ecr:organizationId instead" in problem
+    [other] = check([OrganizationConsumer(organization_id="o-a1b2c3d4e5")], organization_id="o-zzzzzzzzzz")
+    assert "because no resource-based policy allows" in other
+
+
+def test_an_identity_policy_without_the_token_is_named_as_the_refusing_side() -> None:
+    broken = identity_policy([REPOSITORY_ARN])
+    broken["Statement"] = broken["Statement"][1:]
+    [problem] = check([ROLE], identity_policy=broken)
+    assert "ecr:GetAuthorizationToken" in problem
+    assert "The identity side refuses" in problem
+
+
+def test_missing_repository_and_every_problem_in_one_error() -> None:
+    with pytest.raises(AccessNotGrantedError) as caught:
+        check_grants(
+            registry_stack="acme/ecr-shared-services/registry",
+            repositories=REPOS,
+            repository_policies={REPOSITORY: json.dumps({"Version": "2012-10-17", "Statement": []})},
+            repository_names=[REPOSITORY, "nope"],
+            identity_policy=identity_policy([REPOSITORY_ARN]),
+            account_id=APPLICATION_ACCOUNT,
+            role_name="ecsTaskExecutionRole",
+        )
+    message = str(caught.value)
+    assert message.startswith("2 of the requested repositories cannot be pulled by this role:")
+    assert "repository 'nope' does not exist in registry stack acme/ecr-shared-services/registry" in message
