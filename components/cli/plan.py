@@ -20,14 +20,20 @@ def register(subparsers: Any) -> None:
             "and no Pulumi CLI needed. Exit 0 when every stack would deploy, 1 when one would fail, 2 for bad input."
         ),
     )
-    parser.add_argument("project_dir", nargs="?", default=".", type=Path,
-                        help="the directory holding Pulumi.yaml (default: the current directory)")
+    parser.add_argument(
+        "project_dir",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="the directory holding Pulumi.yaml (default: the current directory)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the plan pulls in Pulumi, which the other commands do not need.
+    from components.plan.access_matrix import access_matrix, unexpected_denials
     from components.plan.report import render_json, render_text
     from components.plan.runner import plan_project
 
@@ -36,5 +42,6 @@ def run(args: argparse.Namespace) -> int:
     except SpecError as error:
         print(error, file=sys.stderr)
         return 2
-    print(render_json(plan) if args.format == "json" else render_text(plan))
-    return 0 if plan.ok else 1
+    cells = access_matrix(plan)
+    print(render_json(plan, cells) if args.format == "json" else render_text(plan, cells))
+    return 0 if plan.ok and not unexpected_denials(cells) else 1

@@ -53,25 +53,41 @@ def load_project(directory: Path) -> Project:
     """Load Pulumi.yaml and every `Pulumi.<stack>.yaml` in its stack config directory."""
     manifest_path = directory / "Pulumi.yaml"
     if not manifest_path.is_file():
-        raise SpecError("project", [Violation(str(directory), str(manifest_path), "no Pulumi.yaml here",
-                                              "run from the project directory or pass it as an argument")])
+        raise SpecError(
+            "project",
+            [
+                Violation(
+                    str(directory),
+                    str(manifest_path),
+                    "no Pulumi.yaml here",
+                    "run from the project directory or pass it as an argument",
+                )
+            ],
+        )
     manifest = yaml.safe_load(manifest_path.read_text()) or {}
     config_dir = directory / str(manifest.get("stackConfigDir", "."))
     stacks = []
     for path in sorted(config_dir.glob("Pulumi.*.yaml")):
-        stack = path.name[len("Pulumi."):-len(".yaml")]
+        stack = path.name[len("Pulumi.") : -len(".yaml")]
         data = yaml.safe_load(path.read_text()) or {}
         stacks.append(StackConfig(stack, path, dict(data.get("config") or {})))
     problems = [
-        Violation(f"{s.path.name}: {ROLE_KEY}", s.role or None, f"each stack sets {ROLE_KEY} to one of {ROLES}",
-                  f"add `{ROLE_KEY}: registry` or `{ROLE_KEY}: application`")
+        Violation(
+            f"{s.path.name}: {ROLE_KEY}",
+            s.role or None,
+            f"each stack sets {ROLE_KEY} to one of {ROLES}",
+            f"add `{ROLE_KEY}: registry` or `{ROLE_KEY}: application`",
+        )
         for s in stacks
         if s.role not in ROLES
     ]
     problems += [
-        Violation(f"{s.path.name}: aws:allowedAccountIds", None,
-                  "the offline plan needs each stack's account, pinned the standard way",
-                  'add `aws:allowedAccountIds: ["123456789012"]` (it also stops deploys to the wrong account)')
+        Violation(
+            f"{s.path.name}: aws:allowedAccountIds",
+            None,
+            "the offline plan needs each stack's account, pinned the standard way",
+            'add `aws:allowedAccountIds: ["123456789012"]` (it also stops deploys to the wrong account)',
+        )
         for s in stacks
         if not s.account_id
     ]

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from components.plan.access_matrix import AccessCell, unexpected_denials
 from components.plan.runner import PlannedResource, ProjectPlan, StackPlan
 
 # Input properties that hold policy documents, by resource type.
@@ -36,7 +37,27 @@ def _created(stack: StackPlan) -> list[PlannedResource]:
     return [r for r in stack.resources if not r.read]
 
 
-def render_text(plan: ProjectPlan) -> str:
+def _matrix_lines(cells: list[AccessCell]) -> list[str]:
+    if not cells:
+        return []
+    repositories = sorted({c.repository for c in cells})
+    roles = sorted({(c.stack, c.role_arn) for c in cells})
+    width = max(len(f"{stack}: {arn}") for stack, arn in roles)
+    lines = ["Access: every application role x every repository, both sides evaluated (* = asked for)"]
+    lines.append("  " + " " * width + "  " + "  ".join(f"{r:<22}" for r in repositories))
+    by_key = {(c.stack, c.repository): c for c in cells}
+    for stack, arn in roles:
+        row = []
+        for repository in repositories:
+            cell = by_key[(stack, repository)]
+            text = cell.decision if cell.decision != "deny" else f"deny ({cell.denied_by})"
+            row.append(f"{text + ('*' if cell.requested else ''):<22}")
+        lines.append(f"  {f'{stack}: {arn}':<{width}}  " + "  ".join(row))
+    lines.append("")
+    return lines
+
+
+def render_text(plan: ProjectPlan, cells: list[AccessCell]) -> str:
     lines: list[str] = [f"Project {plan.project}: {len(plan.stacks)} stacks, planned offline (no AWS calls)", ""]
     for stack in plan.stacks:
         status = "ok" if stack.ok else "FAILS"
@@ -59,19 +80,25 @@ def render_text(plan: ProjectPlan) -> str:
             lines.append(f"  ERROR ({stack.error['type']}): the preview of this stack would fail:")
             lines += ["    " + line for line in stack.error["message"].splitlines()]
         lines.append("")
+    lines += _matrix_lines(cells)
     failed = [s.stack for s in plan.stacks if not s.ok]
+    denied = unexpected_denials(cells)
+    lines += [f"DENIED: {c.role_arn} cannot pull {c.repository} it asks for: {c.message}" for c in denied]
     lines.append(
         "Every stack plans cleanly: each application is granted every repository it pulls."
-        if not failed
+        if not failed and not denied
         else f"{len(failed)} stack(s) would fail: {', '.join(failed)}"
+        if failed
+        else f"{len(denied)} requested pull(s) would be denied"
     )
     return "\n".join(lines)
 
 
-def render_json(plan: ProjectPlan) -> str:
+def render_json(plan: ProjectPlan, cells: list[AccessCell]) -> str:
     data: dict[str, Any] = {
         "project": plan.project,
-        "ok": plan.ok,
+        "ok": plan.ok and not unexpected_denials(cells),
+        "access": [asdict(c) for c in cells],
         "stacks": [
             {
                 **{k: v for k, v in asdict(stack).items() if k != "resources"},

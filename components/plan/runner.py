@@ -40,6 +40,7 @@ class StackPlan:
     resources: tuple[PlannedResource, ...]
     outputs: dict[str, Any]
     error: dict[str, str] | None = None
+    config: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -87,7 +88,10 @@ def run_stack(
         try:
             proc = subprocess.run(
                 [sys.executable, "-m", "components.plan.worker", str(request_path), str(result_path)],
-                capture_output=True, text=True, timeout=deadline_seconds + 30, cwd=project.directory,
+                capture_output=True,
+                text=True,
+                timeout=deadline_seconds + 30,
+                cwd=project.directory,
                 check=False,
             )
             stderr, code = proc.stderr, proc.returncode
@@ -98,17 +102,32 @@ def run_stack(
                 "type": "WorkerFailed",
                 "message": f"the program of stack {stack.name} did not finish (exit {code}): {stderr.strip()[-6000:]}",
             }
-            return StackPlan(stack.name, stack.role, stack.account_id, stack.region, (), {}, error)
+            return StackPlan(stack.name, stack.role, stack.account_id, stack.region, (), {}, error, stack.values)
         result = json.loads(result_path.read_text())
     resources = tuple(
         PlannedResource(
-            urn=r["urn"], type=r["type"], name=r["name"], parent=r["parent"], inputs=r["inputs"],
-            outputs=r["outputs"], aliases=tuple(r["aliases"]), retain_on_delete=r["retain_on_delete"], read=r["read"],
+            urn=r["urn"],
+            type=r["type"],
+            name=r["name"],
+            parent=r["parent"],
+            inputs=r["inputs"],
+            outputs=r["outputs"],
+            aliases=tuple(r["aliases"]),
+            retain_on_delete=r["retain_on_delete"],
+            read=r["read"],
         )
         for r in sorted(result["resources"], key=lambda r: (r["name"], r["type"]))
     )
-    return StackPlan(stack.name, stack.role, stack.account_id, stack.region, resources, result["outputs"],
-                     result["error"])
+    return StackPlan(
+        stack.name,
+        stack.role,
+        stack.account_id,
+        stack.region,
+        resources,
+        result["outputs"],
+        result["error"],
+        stack.values,
+    )
 
 
 def plan_project(

@@ -68,3 +68,18 @@ def test_plan_exits_2_when_a_stack_has_no_pinned_account(tmp_path: Path, capsys:
     err = capsys.readouterr().err
     assert "Pulumi.dev.yaml: aws:allowedAccountIds" in err
     assert 'add `aws:allowedAccountIds: ["123456789012"]`' in err
+
+
+def test_plan_shows_the_access_matrix_of_every_role_and_repository(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(ROOT), "--format", "json"]) == 0
+    cells = {(c["stack"], c["repository"]): c for c in json.loads(capsys.readouterr().out)["access"]}
+    assert len(cells) == 6
+    seed = cells[("payments", "payment-service")]
+    assert (seed["decision"], seed["requested"]) == ("allow", True)
+    assert seed["role_arn"] == "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
+    # The organization-wide base image: the payments account names its organization, checkout does not ask.
+    assert cells[("payments", "base-images/python")]["decision"] == "allow"
+    not_asked = cells[("checkout", "base-images/python")]
+    assert (not_asked["decision"], not_asked["denied_by"], not_asked["requested"]) == ("deny", "identity", False)
+    # The payments role is not granted checkout-api by the registry either; the identity side refuses first.
+    assert cells[("payments", "checkout-api")]["denied_by"] == "identity"
