@@ -12,7 +12,8 @@ from pulumi.runtime.mocks import set_mocks
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from components.plan.mocks import AwsMocks, RecordingMonitor, Registration
+from components.plan.mocks import AwsMocks, RecordingMonitor
+from components.plan.registration import Registration
 
 
 @dataclass

@@ -13,24 +13,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from components.aws.arns import RepositoryRef, role_arn
 from components.aws.partitions import partition_for_region
-
-
-@dataclass(frozen=True)
-class Registration:
-    """One resource as the engine would receive it: identity, parentage, inputs and options."""
-
-    urn: str
-    type: str
-    name: str
-    parent: str
-    custom: bool
-    inputs: dict[str, Any]
-    outputs: dict[str, Any]
-    provider: str
-    aliases: tuple[dict[str, Any], ...] = ()
-    retain_on_delete: bool = False
-    protect: bool = False
-    read: bool = False
+from components.plan.registration import Registration
 
 
 class RecordingMonitor(MockMonitor):

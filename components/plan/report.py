@@ -7,7 +7,8 @@ from dataclasses import asdict
 from typing import Any
 
 from components.plan.access_matrix import AccessCell, unexpected_denials
-from components.plan.runner import PlannedResource, ProjectPlan, StackPlan
+from components.plan.registration import Registration
+from components.plan.runner import ProjectPlan, StackPlan
 
 # Input properties that hold policy documents, by resource type.
 POLICY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -20,7 +21,7 @@ POLICY_INPUTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def policy_documents(resource: PlannedResource) -> list[tuple[str, Any]]:
+def policy_documents(resource: Registration) -> list[tuple[str, Any]]:
     """(property, parsed document) for each policy document among the resource's inputs."""
     found = []
     for prop in POLICY_INPUTS.get(resource.type, ()):
@@ -33,7 +34,7 @@ def policy_documents(resource: PlannedResource) -> list[tuple[str, Any]]:
     return found
 
 
-def _created(stack: StackPlan) -> list[PlannedResource]:
+def _created(stack: StackPlan) -> list[Registration]:
     return [r for r in stack.resources if not r.read]
 
 

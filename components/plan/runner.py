@@ -11,22 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from components.plan.project import Project, StackConfig, load_project
+from components.plan.registration import Registration
 
 ORGANIZATION = "organization"
 WORKER_DEADLINE_SECONDS = 120
-
-
-@dataclass(frozen=True)
-class PlannedResource:
-    urn: str
-    type: str
-    name: str
-    parent: str
-    inputs: dict[str, Any]
-    outputs: dict[str, Any]
-    aliases: tuple[dict[str, Any], ...] = ()
-    retain_on_delete: bool = False
-    read: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,7 +25,7 @@ class StackPlan:
     role: str
     account_id: str
     region: str
-    resources: tuple[PlannedResource, ...]
+    resources: tuple[Registration, ...]
     outputs: dict[str, Any]
     error: dict[str, str] | None = None
     config: dict[str, Any] = field(default_factory=dict)
@@ -46,7 +34,7 @@ class StackPlan:
     def ok(self) -> bool:
         return self.error is None
 
-    def of_type(self, type_token: str) -> list[PlannedResource]:
+    def of_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_token]
 
 
@@ -105,17 +93,7 @@ def run_stack(
             return StackPlan(stack.name, stack.role, stack.account_id, stack.region, (), {}, error, stack.values)
         result = json.loads(result_path.read_text())
     resources = tuple(
-        PlannedResource(
-            urn=r["urn"],
-            type=r["type"],
-            name=r["name"],
-            parent=r["parent"],
-            inputs=r["inputs"],
-            outputs=r["outputs"],
-            aliases=tuple(r["aliases"]),
-            retain_on_delete=r["retain_on_delete"],
-            read=r["read"],
-        )
+        Registration(**{**r, "aliases": tuple(r["aliases"])})
         for r in sorted(result["resources"], key=lambda r: (r["name"], r["type"]))
     )
     return StackPlan(
