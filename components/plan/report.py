@@ -77,6 +77,7 @@ def render_text(plan: ProjectPlan, cells: list[AccessCell]) -> str:
             for key, value in stack.outputs.items():
                 shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
                 lines.append(f"    {key}: {shown}")
+        lines += [f"  WARNING: {warning}" for warning in stack.warnings]
         if stack.error:
             lines.append(f"  ERROR ({stack.error['type']}): the preview of this stack would fail:")
             lines += ["    " + line for line in stack.error["message"].splitlines()]

@@ -29,6 +29,7 @@ class StackPlan:
     outputs: dict[str, Any]
     error: dict[str, str] | None = None
     config: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -70,6 +71,40 @@ def run_stack(
         "organization": organization,
         "deadline_seconds": deadline_seconds,
     }
+    stalled: list[str] = []
+    result: dict[str, Any] | None = None
+    # A program that stalls gets a second run: the mock runtime was once seen to stall on a failing stack
+    # and it could not be reproduced; the report keeps each stalled run's thread dump as a warning.
+    for _attempt in range(2):
+        result, failure = _run_worker(project, request, deadline_seconds)
+        if result is not None:
+            break
+        stalled.append(failure)
+    if result is None:
+        error = {"type": "WorkerFailed", "message": f"the program of stack {stack.name} did not finish: {stalled[-1]}"}
+        return StackPlan(stack.name, stack.role, stack.account_id, stack.region, (), {}, error, stack.values)
+    resources = tuple(
+        Registration(**{**r, "aliases": tuple(r["aliases"])})
+        for r in sorted(result["resources"], key=lambda r: (r["name"], r["type"]))
+    )
+    warnings = tuple(f"a first run of the program stalled and was run again: {failure}" for failure in stalled)
+    return StackPlan(
+        stack.name,
+        stack.role,
+        stack.account_id,
+        stack.region,
+        resources,
+        result["outputs"],
+        result["error"],
+        stack.values,
+        warnings,
+    )
+
+
+def _run_worker(
+    project: Project, request: dict[str, Any], deadline_seconds: float
+) -> tuple[dict[str, Any] | None, str]:
+    """The worker's result, or None and what it printed when it did not finish."""
     with tempfile.TemporaryDirectory() as tmp:
         request_path, result_path = Path(tmp, "request.json"), Path(tmp, "result.json")
         request_path.write_text(json.dumps(request))
@@ -86,26 +121,9 @@ def run_stack(
         except subprocess.TimeoutExpired as expired:
             stderr, code = str(expired.stderr or ""), -1
         if not result_path.exists():
-            error = {
-                "type": "WorkerFailed",
-                "message": f"the program of stack {stack.name} did not finish (exit {code}): {stderr.strip()[-6000:]}",
-            }
-            return StackPlan(stack.name, stack.role, stack.account_id, stack.region, (), {}, error, stack.values)
-        result = json.loads(result_path.read_text())
-    resources = tuple(
-        Registration(**{**r, "aliases": tuple(r["aliases"])})
-        for r in sorted(result["resources"], key=lambda r: (r["name"], r["type"]))
-    )
-    return StackPlan(
-        stack.name,
-        stack.role,
-        stack.account_id,
-        stack.region,
-        resources,
-        result["outputs"],
-        result["error"],
-        stack.values,
-    )
+            return None, f"(exit {code}) {stderr.strip()[-6000:]}"
+        result: dict[str, Any] = json.loads(result_path.read_text())
+        return result, ""
 
 
 def plan_project(
