@@ -125,8 +125,8 @@ def evaluate_access(
     target = image if isinstance(image, RepositoryRef) else parse_target(image)
     image_text = image.url if isinstance(image, RepositoryRef) else image
     context = context or RequestContext()
-    if caller.is_service and context.source_arn is None and context.source_account is None:
-        pass  # conditions on aws:SourceArn then stay unknown, which the report says
+    # A service caller without a source ARN or account leaves aws:SourceArn conditions unknown; the
+    # report says so.
     identity: list[Policy] = [
         as_policy(p, f"identity policy #{i + 1}", "identity") for i, p in enumerate(identity_policies)
     ]
