@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,6 +40,23 @@ def _repository_inputs(repository: str, settings: RepositorySettings) -> dict[st
     return inputs
 
 
+# Repository name → policy text (shared repositories only), and the JSON-able grants.
+Rendered = tuple[dict[str, str], dict[str, list[dict[str, Any]]]]
+
+
+def _render(spec: SharedRegistryArgs) -> Rendered:
+    partition, region = spec.partition_name, spec.region
+    texts = {
+        repo: repository_policy_json(found, partition, region, repo)
+        for repo, found in effective_consumers(spec).items()
+    }
+    return {repo: text for repo, text in texts.items() if text}, grants_json(spec)
+
+
+def _policy_of(repository: str, texts: dict[str, str]) -> str:
+    return texts[repository]
+
+
 class SharedRegistry(pulumi.ComponentResource):
     """Repositories in the registry account, each with its repository policy and lifecycle policy.
 
@@ -59,14 +77,18 @@ class SharedRegistry(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         spec = args if isinstance(args, SharedRegistryArgs) else SharedRegistryArgs.parse(args)
-        # Render and size-check every document before registering anything: nothing half-created.
-        partition, region = spec.partition_name, spec.region
-        consumers = effective_consumers(spec)
-        policies = {
-            repo: repository_policy_json(found, partition, region, repo) for repo, found in consumers.items()
-        }
+        deferred = spec.deferred_role_arns()
+        # Render and size-check every document before registering anything: nothing half-created. Role ARNs
+        # that come from other resources are checked, and their policies rendered, when they resolve.
+        rendered: pulumi.Output[Rendered] | Rendered = (
+            pulumi.Output.all(*deferred).apply(lambda values: _render(spec.with_role_arns(list(values))))
+            if deferred
+            else _render(spec)
+        )
+        shared = {repo for repo, found in effective_consumers(spec).items() if found}
         settings = {repo.name: repo.settings(spec.defaults) for repo in spec.repositories}
         super().__init__(TYPE_TOKEN, name, None, opts)
+        policies = pulumi.Output.from_input(rendered).apply(lambda r: r[0])
 
         outputs: dict[str, pulumi.Output[dict[str, str]]] = {}
         registry_ids: list[pulumi.Output[str]] = []
@@ -76,12 +98,11 @@ class SharedRegistry(pulumi.ComponentResource):
                 **_repository_inputs(repo_name, repo_settings),
                 opts=pulumi.ResourceOptions(parent=self, retain_on_delete=repo_settings.retain_on_delete),
             )
-            policy = policies[repo_name]
-            if policy is not None:
+            if repo_name in shared:
                 aws.ecr.RepositoryPolicy(
                     f"{name}-{repo_name}-policy",
                     repository=repository.name,
-                    policy=policy,
+                    policy=policies.apply(functools.partial(_policy_of, repo_name)),
                     opts=pulumi.ResourceOptions(parent=self),
                 )
             if repo_settings.lifecycle is not None:
@@ -98,8 +119,8 @@ class SharedRegistry(pulumi.ComponentResource):
 
         self.repositories = pulumi.Output.all(**outputs).apply(dict)
         self.registry_id = registry_ids[0]
-        self.grants = pulumi.Output.from_input(grants_json(spec))
-        self.policies = pulumi.Output.from_input({repo: text for repo, text in policies.items() if text})
+        self.grants = pulumi.Output.from_input(rendered).apply(lambda r: r[1])
+        self.policies = policies
         self.register_outputs(
             {
                 "repositories": self.repositories,

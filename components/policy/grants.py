@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.aws.arns import account_root_arn, role_arn
+from components.aws.arns import account_root_arn
 from components.spec.consumers import (
     AccountConsumer,
     Consumer,
@@ -16,9 +16,7 @@ from components.spec.registry import SharedRegistryArgs
 
 def effective_consumers(args: SharedRegistryArgs) -> dict[str, list[Consumer]]:
     """Repository name → its consumers (registry-wide first, then its own); private ones get none."""
-    return {
-        repo.name: [] if repo.private else [*args.consumers, *repo.consumers] for repo in args.repositories
-    }
+    return {repo.name: [] if repo.private else [*args.consumers, *repo.consumers] for repo in args.repositories}
 
 
 def consumer_json(consumer: Consumer, partition: str) -> dict[str, Any]:
@@ -27,9 +25,7 @@ def consumer_json(consumer: Consumer, partition: str) -> dict[str, Any]:
     if isinstance(consumer, AccountConsumer):
         data["principals"] = [account_root_arn(partition, consumer.account_id)]
     elif isinstance(consumer, RoleConsumer):
-        data["principals"] = [
-            role_arn(partition, consumer.account_id, name, consumer.role_path) for name in consumer.role_names
-        ]
+        data["principals"] = [arn for _, arn in consumer.principals(partition)]
     elif isinstance(consumer, LambdaConsumer):
         data["principals"] = ["lambda.amazonaws.com"]
     return data
@@ -39,7 +35,5 @@ def grants_json(args: SharedRegistryArgs) -> dict[str, list[dict[str, Any]]]:
     """Repository name → its consumers as JSON-able dicts: the registry stack's `grants` export."""
     partition = args.partition_name
     return {
-        name: [consumer_json(c, partition) for c in consumers]
-        for name, consumers in effective_consumers(args).items()
+        name: [consumer_json(c, partition) for c in consumers] for name, consumers in effective_consumers(args).items()
     }
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from components.aws.arns import account_root_arn, role_arn
+from components.aws.arns import account_root_arn
 from components.policy.actions import ACCESS_LEVELS, AccessLevel, actions_for
 from components.policy.sizing import REPOSITORY_POLICY, check_size
 from components.spec.consumers import (
@@ -28,8 +28,7 @@ def one_or_many(values: Sequence[str]) -> str | list[str]:
     return unique[0] if len(unique) == 1 else unique
 
 
-def _statement(sid: str, principal: dict[str, Any], access: AccessLevel, condition: dict[str, Any] | None
-               ) -> Statement:
+def _statement(sid: str, principal: dict[str, Any], access: AccessLevel, condition: dict[str, Any] | None) -> Statement:
     statement: Statement = {
         "Sid": sid,
         "Effect": "Allow",
@@ -48,31 +47,57 @@ def _accounts(consumers: list[Consumer], partition: str, region: str, access: Ac
 
 def _roles(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
     out = []
-    by_condition = [c for c in consumers if isinstance(c, RoleConsumer) and c.principal_form == "condition"]
+    by_condition = [
+        p
+        for c in consumers
+        if isinstance(c, RoleConsumer) and c.principal_form == "condition"
+        for p in c.principals(partition)
+    ]
     if by_condition:
-        roots = [account_root_arn(partition, c.account_id) for c in by_condition]
-        arns = [role_arn(partition, c.account_id, n, c.role_path) for c in by_condition for n in c.role_names]
-        out.append(_statement(f"{access.title()}Roles", {"AWS": one_or_many(roots)}, access,
-                              {"ArnEquals": {"aws:PrincipalArn": one_or_many(arns)}}))
-    by_arn = [c for c in consumers if isinstance(c, RoleConsumer) and c.principal_form == "arn"]
+        roots = [account_root_arn(partition, account) for account, _ in by_condition]
+        arns = [arn for _, arn in by_condition]
+        out.append(
+            _statement(
+                f"{access.title()}Roles",
+                {"AWS": one_or_many(roots)},
+                access,
+                {"ArnEquals": {"aws:PrincipalArn": one_or_many(arns)}},
+            )
+        )
+    by_arn = [
+        arn
+        for c in consumers
+        if isinstance(c, RoleConsumer) and c.principal_form == "arn"
+        for _, arn in c.principals(partition)
+    ]
     if by_arn:
-        arns = [role_arn(partition, c.account_id, n, c.role_path) for c in by_arn for n in c.role_names]
-        out.append(_statement(f"{access.title()}RoleArns", {"AWS": one_or_many(arns)}, access, None))
+        out.append(_statement(f"{access.title()}RoleArns", {"AWS": one_or_many(by_arn)}, access, None))
     return out
 
 
-def _organizations(consumers: list[Consumer], partition: str, region: str, access: AccessLevel
-                   ) -> list[Statement]:
+def _organizations(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
     orgs = [c for c in consumers if isinstance(c, OrganizationConsumer)]
     whole = [c.organization_id for c in orgs if not c.ou_paths]
     paths = [p + "*" for c in orgs for p in c.ou_paths]
     out = []
     if whole:
-        out.append(_statement(f"{access.title()}Organizations", {"AWS": "*"}, access,
-                              {"StringEquals": {"aws:PrincipalOrgID": one_or_many(whole)}}))
+        out.append(
+            _statement(
+                f"{access.title()}Organizations",
+                {"AWS": "*"},
+                access,
+                {"StringEquals": {"aws:PrincipalOrgID": one_or_many(whole)}},
+            )
+        )
     if paths:
-        out.append(_statement(f"{access.title()}OrganizationPaths", {"AWS": "*"}, access,
-                              {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": sorted(set(paths))}}))
+        out.append(
+            _statement(
+                f"{access.title()}OrganizationPaths",
+                {"AWS": "*"},
+                access,
+                {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": sorted(set(paths))}},
+            )
+        )
     return out
 
 
@@ -84,15 +109,22 @@ def _lambdas(consumers: list[Consumer], partition: str, region: str, access: Acc
     roots = [account_root_arn(partition, c.account_id) for c in fns]
     return [
         # The service pulls the image when the function runs or scales.
-        _statement(f"{access.title()}LambdaService", {"Service": LAMBDA_SERVICE}, access,
-                   {"StringLike": {"aws:sourceArn": one_or_many(sources)}}),
+        _statement(
+            f"{access.title()}LambdaService",
+            {"Service": LAMBDA_SERVICE},
+            access,
+            {"StringLike": {"aws:sourceArn": one_or_many(sources)}},
+        ),
         # CreateFunction/UpdateFunctionCode check the caller's account against the repository.
         _statement(f"{access.title()}LambdaAccounts", {"AWS": one_or_many(roots)}, access, None),
     ]
 
 
 _RENDERERS: tuple[Callable[[list[Consumer], str, str, AccessLevel], list[Statement]], ...] = (
-    _accounts, _roles, _organizations, _lambdas,
+    _accounts,
+    _roles,
+    _organizations,
+    _lambdas,
 )
 
 
@@ -112,14 +144,14 @@ def repository_policy(consumers: Sequence[Consumer], partition: str, region: str
     return {"Version": VERSION, "Statement": statements}
 
 
-def repository_policy_json(consumers: Sequence[Consumer], partition: str, region: str, repository: str
-                           ) -> str | None:
+def repository_policy_json(consumers: Sequence[Consumer], partition: str, region: str, repository: str) -> str | None:
     """The policy text ECR receives, checked against ECR's size limit."""
     document = repository_policy(consumers, partition, region)
     if document is None:
         return None
     return check_size(
-        document, REPOSITORY_POLICY, f"the repository policy of {repository!r}",
-        "grant an organization or OU instead of many accounts, or use account consumers "
-        "instead of many role names",
+        document,
+        REPOSITORY_POLICY,
+        f"the repository policy of {repository!r}",
+        "grant an organization or OU instead of many accounts, or use account consumers instead of many role names",
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field, model_validator
 
 from components.aws.partitions import partition_for_region
 from components.spec.base import Problem, Spec, raise_if_any
-from components.spec.consumers import Consumer, LambdaConsumer
+from components.spec.consumers import Consumer, LambdaConsumer, RoleConsumer
 from components.spec.identifiers import AccountId, PartitionName, Region
 from components.spec.repository import RepositorySettings, RepositorySpec
 
@@ -34,32 +36,95 @@ class SharedRegistryArgs(Spec):
     def partition_name(self) -> str:
         return self.partition or partition_for_region(self.region).name
 
+    def _all_consumers(self) -> list[Consumer]:
+        return [*self.consumers, *(c for repo in self.repositories for c in repo.consumers)]
+
+    def deferred_role_arns(self) -> list[Any]:
+        """Role ARNs that are still pulumi Outputs, in a stable order."""
+        return [
+            arn
+            for c in self._all_consumers()
+            if isinstance(c, RoleConsumer)
+            for arn in c.role_arns
+            if not isinstance(arn, str)
+        ]
+
+    def with_role_arns(self, resolved: list[str]) -> SharedRegistryArgs:
+        """This description with the deferred role ARNs replaced (in `deferred_role_arns` order) and
+        validated again, so that resolved ARNs meet the same rules as strings."""
+        values = iter(resolved)
+
+        def resolve(consumers: list[Consumer]) -> list[dict[str, Any]]:
+            out = []
+            for consumer in consumers:
+                data = {**consumer.model_dump(exclude_unset=True), "kind": consumer.kind}
+                if isinstance(consumer, RoleConsumer) and consumer.role_arns:
+                    data["role_arns"] = [a if isinstance(a, str) else next(values) for a in consumer.role_arns]
+                out.append(data)
+            return out
+
+        data = self.model_dump(exclude={"consumers", "repositories"}, exclude_unset=True)
+        data["consumers"] = resolve(self.consumers)
+        data["repositories"] = [
+            {**repo.model_dump(exclude={"consumers"}, exclude_unset=True), "consumers": resolve(repo.consumers)}
+            for repo in self.repositories
+        ]
+        result: SharedRegistryArgs = SharedRegistryArgs.parse(data)
+        return result
+
     @model_validator(mode="after")
     def _whole_registry_rules(self) -> SharedRegistryArgs:
         problems: list[Problem] = []
         derived = partition_for_region(self.region).name
         if self.partition and self.partition != derived:
-            problems.append(("partition", self.partition, f"region {self.region} is in partition {derived}",
-                             f"set partition: {derived} or leave it out"))
+            problems.append(
+                (
+                    "partition",
+                    self.partition,
+                    f"region {self.region} is in partition {derived}",
+                    f"set partition: {derived} or leave it out",
+                )
+            )
         if not self.repositories:
-            problems.append(("repositories", [], "a registry needs at least one repository",
-                             "add a repository with a name and its consumers"))
+            problems.append(
+                (
+                    "repositories",
+                    [],
+                    "a registry needs at least one repository",
+                    "add a repository with a name and its consumers",
+                )
+            )
         seen: dict[str, int] = {}
         for index, repo in enumerate(self.repositories):
             where = f"repositories[{index}]"
             if repo.name in seen:
-                problems.append((f"{where}.name", repo.name,
-                                 f"duplicate repository name (also repositories[{seen[repo.name]}])",
-                                 "give each repository a unique name, or merge the two entries"))
+                problems.append(
+                    (
+                        f"{where}.name",
+                        repo.name,
+                        f"duplicate repository name (also repositories[{seen[repo.name]}])",
+                        "give each repository a unique name, or merge the two entries",
+                    )
+                )
             seen.setdefault(repo.name, index)
             if repo.private and repo.consumers:
-                problems.append((f"{where}.consumers", len(repo.consumers),
-                                 "a private repository has no repository policy, so it cannot have consumers",
-                                 "remove `private: true` or remove its consumers"))
+                problems.append(
+                    (
+                        f"{where}.consumers",
+                        len(repo.consumers),
+                        "a private repository has no repository policy, so it cannot have consumers",
+                        "remove `private: true` or remove its consumers",
+                    )
+                )
             if not repo.private and not repo.consumers and not self.consumers:
-                problems.append((f"{where}.consumers", [],
-                                 "a shared repository needs at least one consumer (none here, none registry-wide)",
-                                 "add consumers, or set `private: true` if only this account uses it"))
+                problems.append(
+                    (
+                        f"{where}.consumers",
+                        [],
+                        "a shared repository needs at least one consumer (none here, none registry-wide)",
+                        "add consumers, or set `private: true` if only this account uses it",
+                    )
+                )
             for field, value, rule, fix in repo.settings(self.defaults).problems():
                 problems.append((f"{where}.{field}", value, rule, fix))
             problems += self._lambda_problems(repo.consumers, f"{where}.consumers")
@@ -69,9 +134,12 @@ class SharedRegistryArgs(Spec):
 
     def _lambda_problems(self, consumers: list[Consumer], where: str) -> list[Problem]:
         return [
-            (f"{where}[{i}].region", c.region,
-             f"Lambda pulls images only from its own region; this registry is in {self.region}",
-             f"replicate the repository to {c.region}, or deploy the functions in {self.region}")
+            (
+                f"{where}[{i}].region",
+                c.region,
+                f"Lambda pulls images only from its own region; this registry is in {self.region}",
+                f"replicate the repository to {c.region}, or deploy the functions in {self.region}",
+            )
             for i, c in enumerate(consumers)
             if isinstance(c, LambdaConsumer) and c.region not in (None, self.region)
         ]

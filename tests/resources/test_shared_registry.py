@@ -204,3 +204,32 @@ def test_oversized_policy_fails_before_any_resource_is_registered() -> None:
 def test_typed_args_are_accepted_too() -> None:
     spec = SharedRegistryArgs.parse(args(TWO))
     assert {r.name for r in run(spec.model_dump()).registrations} == {r.name for r in run(args(TWO)).registrations}
+
+
+def test_role_arns_from_other_resources_are_granted_when_they_resolve() -> None:
+    role_arn = pulumi.Output.from_input("arn:aws:iam::123456789012:role/svc/ecsTaskExecutionRole")
+    result = run(args([{"name": "payment-service", "consumers": [{"kind": "role", "role_arns": [role_arn]}]}]))
+    policy = json.loads(result.by_name("shared-payment-service-policy").inputs["policy"])
+    assert policy["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert policy["Statement"][0]["Condition"] == {
+        "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/svc/ecsTaskExecutionRole"}
+    }
+    grant = result.outputs["grants"]["payment-service"][0]
+    assert grant["principals"] == ["arn:aws:iam::123456789012:role/svc/ecsTaskExecutionRole"]
+    assert grant["role_arns"] == ["arn:aws:iam::123456789012:role/svc/ecsTaskExecutionRole"]
+
+
+def test_a_resolved_role_arn_meets_the_same_rules() -> None:
+    bad = pulumi.Output.from_input("arn:aws:iam::123456789012:user/alice")
+    result = run_under_mocks(
+        lambda: SharedRegistry(
+            "shared",
+            args([{"name": "payment-service", "consumers": [{"kind": "role", "role_arns": [bad]}]}]),
+        ),
+        AwsMocks(REGISTRY, "us-east-1"),
+    )
+    assert isinstance(result.cause, SpecError)
+    [violation] = result.cause.violations
+    assert violation.field == "repositories[0].consumers[0].role_arns[0]"
+    assert violation.rule == "'arn:aws:iam::123456789012:user/alice' is not a role ARN (it names a user)"
+    assert not result.of_type("aws:ecr/repositoryPolicy:RepositoryPolicy")

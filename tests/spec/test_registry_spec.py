@@ -174,3 +174,38 @@ def test_lifecycle_knobs_or_raw_not_both() -> None:
 def test_partition_follows_the_region() -> None:
     assert SharedRegistryArgs.parse(registry(region="cn-north-1")).partition_name == "aws-cn"
     assert SharedRegistryArgs.parse(registry(region="us-gov-west-1")).partition_name == "aws-us-gov"
+
+
+def test_role_consumers_by_arn() -> None:
+    arn = "arn:aws:iam::123456789012:role/svc/app"
+    args = SharedRegistryArgs.parse(registry(consumers=[{"kind": "role", "role_arns": [arn]}]))
+    assert args.consumers[0].principals("aws") == [("123456789012", arn)]  # type: ignore[union-attr]
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(
+            registry(consumers=[{"kind": "role", "role_arns": [arn], "account_id": "123456789012"}])
+        )
+    assert caught.value.violations[0].rule == "give either role_arns, or account_id with role_names, not both"
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(registry(consumers=[{"kind": "role", "role_names": ["app"]}]))
+    assert caught.value.violations[0].rule == "role names need the account they are in"
+
+
+def test_deferred_role_arns_are_replaced_in_order_and_checked() -> None:
+    first, second = object(), object()  # stand for pulumi Outputs
+    args = SharedRegistryArgs.parse(
+        registry(
+            consumers=[{"kind": "role", "role_arns": [first]}],
+            repositories=[
+                {"name": "a1", "scan_on_push": False, "consumers": [{"kind": "role", "role_arns": [second]}]}
+            ],
+        )
+    )
+    assert args.deferred_role_arns() == [first, second]
+    resolved = args.with_role_arns(["arn:aws:iam::111111111111:role/a", "arn:aws:iam::222222222222:role/b"])
+    assert resolved.deferred_role_arns() == []
+    assert resolved.consumers[0].role_arns == ["arn:aws:iam::111111111111:role/a"]  # type: ignore[union-attr]
+    assert resolved.repositories[0].consumers[0].role_arns == ["arn:aws:iam::222222222222:role/b"]  # type: ignore[union-attr]
+    # Overrides stay overrides: the repository still sets only what it set.
+    assert resolved.repositories[0].model_fields_set == {"name", "scan_on_push", "consumers"}
+    with pytest.raises(SpecError, match="is not a role ARN"):
+        args.with_role_arns(["arn:aws:iam::111111111111:user/a", "arn:aws:iam::222222222222:role/b"])
