@@ -22,6 +22,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy --strict policy-packs/ecr-guardrails/ecr_guardrails policy-packs/ecr-guardrails/__main__.py
 
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 -q
