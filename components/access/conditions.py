@@ -83,9 +83,7 @@ _OPERATORS: dict[str, Operator] = {
     "binaryequals": Operator(None),
 }
 
-SUPPORTED_OPERATORS: tuple[str, ...] = tuple(
-    sorted(name for name, op in _OPERATORS.items() if op.compare is not None)
-)
+SUPPORTED_OPERATORS: tuple[str, ...] = tuple(sorted(name for name, op in _OPERATORS.items() if op.compare is not None))
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,7 @@ def evaluate_condition(condition: Condition, keys: ContextKeys) -> ConditionResu
             return ConditionResult(Truth.UNKNOWN, (f"{described}: Null takes no IfExists or set operator",))
         wanted = [v.lower() for v in condition.values]
         if any(v not in ("true", "false") for v in wanted):
-            return ConditionResult(Truth.NO, (f"{described}: Null takes \"true\" or \"false\"",))
+            return ConditionResult(Truth.NO, (f'{described}: Null takes "true" or "false"',))
         return ConditionResult(any_of(Truth.of((v == "true") == (not present)) for v in wanted))
 
     operator = _OPERATORS.get(parsed.base)

@@ -51,6 +51,7 @@ def side_verdict(side: Side, policies: Sequence[Policy], request: Request) -> Si
     allows: list[Truth] = []
     denies: list[Truth] = []
     exact: list[Truth] = []
+    direct: list[Truth] = []
     allowed_by: list[StatementRef] = []
     denied_by: list[StatementRef] = []
     notes: list[str] = []
@@ -67,6 +68,7 @@ def side_verdict(side: Side, policies: Sequence[Policy], request: Request) -> Si
             else:
                 allows.append(match.truth)
                 exact.append(match.truth if match.exact_principal else Truth.NO)
+                direct.append(Truth.NO if match.delegating_principal else match.truth)
                 if match.truth is Truth.YES:
                     allowed_by.append(_ref(policy, position))
     allow_truth, deny_truth = any_of(allows), any_of(denies)
@@ -86,6 +88,7 @@ def side_verdict(side: Side, policies: Sequence[Policy], request: Request) -> Si
         allows=allow_truth,
         denies=deny_truth,
         exact_allows=any_of(exact),
+        direct_allows=any_of(direct),
         allowed_by=tuple(allowed_by),
         denied_by=tuple(denied_by),
         notes=tuple(dict.fromkeys(notes)),
@@ -93,7 +96,7 @@ def side_verdict(side: Side, policies: Sequence[Policy], request: Request) -> Si
 
 
 def _unknown(side: Side, reason: str) -> SideVerdict:
-    return SideVerdict(side, "unknown", Truth.UNKNOWN, Truth.UNKNOWN, Truth.UNKNOWN, notes=(reason,))
+    return SideVerdict(side, "unknown", Truth.UNKNOWN, Truth.UNKNOWN, Truth.UNKNOWN, Truth.UNKNOWN, notes=(reason,))
 
 
 def _partial(verdict: SideVerdict, reason: str) -> SideVerdict:
@@ -108,6 +111,7 @@ def _partial(verdict: SideVerdict, reason: str) -> SideVerdict:
         allows,
         denies,
         Truth.YES if verdict.exact_allows is Truth.YES else Truth.UNKNOWN,
+        Truth.YES if verdict.direct_allows is Truth.YES else Truth.UNKNOWN,
         verdict.allowed_by,
         verdict.denied_by,
         (*verdict.notes, reason),
@@ -119,8 +123,12 @@ def _scp_verdict(policies: PolicySet, request: Request) -> SideVerdict:
     levels = [side_verdict("scp", [policy], request) for policy in policies.scps]
     allows = all_of(level.allows for level in levels)
     denies = any_of(level.denies for level in levels)
-    state = "deny" if denies is Truth.YES else "unknown" if denies is Truth.UNKNOWN else (
-        "allow" if allows is Truth.YES else "unknown" if allows is Truth.UNKNOWN else "no_allow"
+    state = (
+        "deny"
+        if denies is Truth.YES
+        else "unknown"
+        if denies is Truth.UNKNOWN
+        else ("allow" if allows is Truth.YES else "unknown" if allows is Truth.UNKNOWN else "no_allow")
     )
     return SideVerdict(
         "scp",
@@ -196,7 +204,9 @@ def evaluate_step(
     elif cross_account:
         granted = all_of([identity_ok, resource_ok])
     else:
-        resource_alone = any_of([resource.exact_allows, all_of([resource_ok, boundary_ok])])
+        # Within one account a repository policy grants on its own only when it names the caller (or
+        # everyone), not when it names the account, which defers to the account's identity policies.
+        resource_alone = any_of([resource.exact_allows, all_of([resource.direct_allows, boundary_ok])])
         granted = any_of([identity_ok, resource_alone])
     explicit_deny = any_of(v.denies for v in verdicts.values() if applies(v.side))
     decision_truth = all_of([explicit_deny.negate(), scp_ok, granted])
@@ -211,16 +221,20 @@ def evaluate_step(
     if explicit_deny is Truth.YES:
         side = next(s for s in DENY_ORDER if applies(s) and verdicts[s].denies is Truth.YES)
         ref = verdicts[side].denied_by[0]
-        fixes: tuple[Fix, ...] = tuple(
-            remove_fix(r, request.action) for s in DENY_ORDER for r in verdicts[s].denied_by
-        )
+        fixes: tuple[Fix, ...] = tuple(remove_fix(r, request.action) for s in DENY_ORDER for r in verdicts[s].denied_by)
         return StepResult(
-            request.action, request.resource, required, "deny", sides,
-            denied_by=side, explicit=True,
+            request.action,
+            request.resource,
+            required,
+            "deny",
+            sides,
+            denied_by=side,
+            explicit=True,
             refused_by=tuple(s for s in DENY_ORDER if applies(s) and verdicts[s].denies is Truth.YES),
             deny_statement=ref,
             message=access_denied_message(caller, request.action, request.resource, side, True),
-            fixes=fixes, notes=notes,
+            fixes=fixes,
+            notes=notes,
         )
 
     refused: list[Side] = []
@@ -238,8 +252,8 @@ def evaluate_step(
                 refused.append("boundary")
             if resource_ok is Truth.NO:
                 refused.append("resource")
-        elif resource_ok is Truth.YES:
-            refused.append("boundary")  # the repository grant names the account or role: the boundary binds it
+        elif resource.direct_allows is Truth.YES:
+            refused.append("boundary")  # the repository grant names the role itself: the boundary binds it
         else:
             refused.append("identity" if identity.allows is Truth.NO else "boundary")
             if resource_ok is Truth.NO:
@@ -257,8 +271,15 @@ def evaluate_step(
             continue  # same account: fixing the identity side is enough, so offer that one change
         fix_list.append(allow_fix(s, caller, repository, request.action, request.resource, policy_name))
     return StepResult(
-        request.action, request.resource, required, "deny", sides,
-        denied_by=side, explicit=False, refused_by=tuple(refused),
+        request.action,
+        request.resource,
+        required,
+        "deny",
+        sides,
+        denied_by=side,
+        explicit=False,
+        refused_by=tuple(refused),
         message=access_denied_message(caller, request.action, request.resource, side, False),
-        fixes=tuple(fix_list), notes=notes,
+        fixes=tuple(fix_list),
+        notes=notes,
     )

@@ -59,8 +59,7 @@ def _location_findings(target: RepositoryRef, actual: RepositoryRef | None, exis
                 Finding(
                     "account_mismatch",
                     f"the image URI names registry account {target.account_id}, but repository {actual.name} "
-                    f"is in account {actual.account_id}: "
-                    + repository_not_found_message(target),
+                    f"is in account {actual.account_id}: " + repository_not_found_message(target),
                     f"pull {actual.url} (the registry account is the first part of the host name)",
                 )
             )
@@ -69,8 +68,7 @@ def _location_findings(target: RepositoryRef, actual: RepositoryRef | None, exis
                 Finding(
                     "region_mismatch",
                     f"the image URI names region {target.region}, but repository {actual.name} is in "
-                    f"{actual.region}; ECR is regional: "
-                    + repository_not_found_message(target),
+                    f"{actual.region}; ECR is regional: " + repository_not_found_message(target),
                     f"pull {actual.url} and request the authorization token in {actual.region} "
                     f"(aws ecr get-login-password --region {actual.region})",
                 )
@@ -89,8 +87,7 @@ def _location_findings(target: RepositoryRef, actual: RepositoryRef | None, exis
             Finding(
                 "repository_not_found",
                 repository_not_found_message(target),
-                f"check the repository name and that it exists in account {target.account_id}, region "
-                f"{target.region}",
+                f"check the repository name and that it exists in account {target.account_id}, region {target.region}",
             )
         )
     return findings
@@ -147,9 +144,7 @@ def evaluate_access(
     for action, required in steps_for(access, with_token=not caller.is_service):
         resource = "*" if action == AUTHORIZATION_TOKEN else target.arn
         request = Request(action, resource, caller, keys, has_boundary)
-        results.append(
-            evaluate_step(request, policies, target, required=required, cross_account=cross_account)
-        )
+        results.append(evaluate_step(request, policies, target, required=required, cross_account=cross_account))
     findings = _location_findings(target, repository, repository_exists)
     fixes = merge_fixes([fix for step in results if step.required for fix in step.fixes])
     return AccessReport(

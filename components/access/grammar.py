@@ -17,8 +17,15 @@ PolicyKind = Literal["identity", "resource", "boundary", "scp"]
 POLICY_KINDS: tuple[PolicyKind, ...] = ("identity", "resource", "boundary", "scp")
 
 _STATEMENT_KEYS = {
-    "sid", "effect", "action", "notaction", "resource", "notresource",
-    "principal", "notprincipal", "condition",
+    "sid",
+    "effect",
+    "action",
+    "notaction",
+    "resource",
+    "notresource",
+    "principal",
+    "notprincipal",
+    "condition",
 }
 
 
@@ -98,7 +105,7 @@ def _principals(policy: str, element: str, value: Any) -> Principals:
         return Principals(everyone=True)
     if not isinstance(value, Mapping) or not value:
         raise PolicyFormatError(
-            policy, f"{element} must be \"*\" or an object such as {{\"AWS\": \"ACCOUNT-OR-ARN\"}}, got {value!r}"
+            policy, f'{element} must be "*" or an object such as {{"AWS": "ACCOUNT-OR-ARN"}}, got {value!r}'
         )
     by_type: dict[str, tuple[str, ...]] = {}
     for kind, raw in value.items():
@@ -129,7 +136,7 @@ def _statement(policy: str, kind: PolicyKind, index: int, raw: Any) -> Statement
         raise PolicyFormatError(where, f"unknown element(s) {sorted(unknown)}", "remove them or fix their spelling")
     effect = elements.get("effect")
     if effect not in ("Allow", "Deny"):
-        raise PolicyFormatError(where, f"Effect must be \"Allow\" or \"Deny\", got {effect!r}")
+        raise PolicyFormatError(where, f'Effect must be "Allow" or "Deny", got {effect!r}')
     if ("action" in elements) == ("notaction" in elements):
         raise PolicyFormatError(where, "a statement needs exactly one of Action or NotAction")
     if "resource" in elements and "notresource" in elements:
@@ -183,7 +190,7 @@ def parse_policy(document: Mapping[str, Any] | str, name: str, kind: PolicyKind)
         raise PolicyFormatError(name, "a policy document must be a JSON object with a Statement element")
     top = {str(k).lower(): v for k, v in loaded.items()}
     if "statement" not in top:
-        raise PolicyFormatError(name, "no Statement element", "add \"Statement\": [ ... ]")
+        raise PolicyFormatError(name, "no Statement element", 'add "Statement": [ ... ]')
     raw_statements = top["statement"]
     items: Sequence[Any] = raw_statements if isinstance(raw_statements, list) else [raw_statements]
     statements = tuple(_statement(name, kind, i, raw) for i, raw in enumerate(items))

@@ -85,7 +85,9 @@ def read_stack_pair(
     repositories = registry.get("repositories")
     if not isinstance(repositories, Mapping) or not repositories:
         raise AccessInputError(
-            "registry outputs", str(registry_outputs), "has no `repositories` output",
+            "registry outputs",
+            str(registry_outputs),
+            "has no `repositories` output",
             "pass the output of `pulumi stack output --json` for the registry stack",
         )
     wanted = repository
@@ -94,14 +96,18 @@ def read_stack_pair(
         candidates = list(asked) if isinstance(asked, Mapping) and asked else list(repositories)
         if len(candidates) != 1:
             raise AccessInputError(
-                "repository", None, f"several repositories to choose from: {sorted(candidates)}",
+                "repository",
+                None,
+                f"several repositories to choose from: {sorted(candidates)}",
                 "name one with --repository NAME",
             )
         wanted = candidates[0]
     entry = repositories.get(wanted)
     if not isinstance(entry, Mapping) or "arn" not in entry:
         raise AccessInputError(
-            "repository", wanted, f"is not among the registry's repositories {sorted(repositories)}",
+            "repository",
+            wanted,
+            f"is not among the registry's repositories {sorted(repositories)}",
             "check the name or the registry stack",
         )
     ref = parse_repository_arn(str(entry["arn"]))
@@ -118,7 +124,9 @@ def read_stack_pair(
             repository_policy = parse_policy(document, f"repository policy of {wanted}", "resource")
     elif "grants" in registry:
         raise AccessInputError(
-            "registry outputs", str(registry_outputs), "has `grants` but no `repositoryPolicies` output",
+            "registry outputs",
+            str(registry_outputs),
+            "has `grants` but no `repositoryPolicies` output",
             "export repositoryPolicies from the registry stack, or pass --repository-policy FILE",
         )
     identity: Policy | None = None

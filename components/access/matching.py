@@ -28,6 +28,7 @@ class Request:
 class StatementMatch:
     truth: Truth
     exact_principal: bool = False
+    delegating_principal: bool = False
     mismatch: str = ""  # the first element that did not match, for explanations
     notes: tuple[str, ...] = ()
 
@@ -54,11 +55,11 @@ def statement_applies(statement: Statement, request: Request) -> StatementMatch:
     if _resource_truth(statement, request.resource) is Truth.NO:
         return StatementMatch(Truth.NO, mismatch="resource")
     notes: list[str] = []
-    exact = False
+    exact = delegates = False
     principal_truth = Truth.YES
     if statement.principal is not None:
         matched = principal_matches(statement.principal, request.caller)
-        principal_truth, exact = matched.truth, matched.exact
+        principal_truth, exact, delegates = matched.truth, matched.exact, matched.delegates
         if matched.note and matched.truth is Truth.UNKNOWN:
             notes.append(matched.note)
     elif statement.not_principal is not None:
@@ -76,4 +77,6 @@ def statement_applies(statement: Statement, request: Request) -> StatementMatch:
     if conditions.truth is Truth.NO:
         return StatementMatch(Truth.NO, mismatch="condition")
     truth = all_of([principal_truth, conditions.truth])
-    return StatementMatch(truth, exact_principal=exact, notes=tuple(notes) + conditions.notes)
+    return StatementMatch(
+        truth, exact_principal=exact, delegating_principal=delegates, notes=tuple(notes) + conditions.notes
+    )

@@ -21,24 +21,29 @@ class PrincipalMatch:
     # The entry named this very identity (a user ARN or a session ARN), not an account or a role:
     # within one account, such a grant is not limited by a permissions boundary.
     exact: bool = False
+    # The entry named the caller's whole account: that hands the decision to the account's own IAM
+    # policies, so within one account it grants nothing without an identity-policy Allow.
+    delegates: bool = False
     note: str = ""
+
+    @property
+    def rank(self) -> int:
+        """How directly the entry names the caller: the identity itself, a role, or only its account."""
+        return 2 if self.exact else 0 if self.delegates else 1
 
 
 def _aws_entry_matches(entry: str, caller: Caller) -> PrincipalMatch:
-    if caller.is_service:
-        return PrincipalMatch(Truth.NO)
+    # {"AWS": "*"} is the same as a bare "*" (IAM documents the two as equivalent).
     if entry == "*":
         return PrincipalMatch(Truth.YES)
+    if caller.is_service:
+        return PrincipalMatch(Truth.NO)
     if _ACCOUNT.match(entry):
-        return PrincipalMatch(Truth.of(entry == caller.account_id))
+        return PrincipalMatch(Truth.of(entry == caller.account_id), delegates=True)
     if _UNIQUE_ID.match(entry):
-        return PrincipalMatch(
-            Truth.NO, note=f"principal {entry} is a unique ID: the role or user it named was deleted"
-        )
+        return PrincipalMatch(Truth.NO, note=f"principal {entry} is a unique ID: the role or user it named was deleted")
     if "*" in entry or "?" in entry:
-        return PrincipalMatch(
-            Truth.UNKNOWN, note=f"principal {entry!r}: wildcards are not allowed in a principal ARN"
-        )
+        return PrincipalMatch(Truth.UNKNOWN, note=f"principal {entry!r}: wildcards are not allowed in a principal ARN")
     try:
         named = parse_principal_arn(entry)
     except ValueError:
@@ -46,7 +51,7 @@ def _aws_entry_matches(entry: str, caller: Caller) -> PrincipalMatch:
     if named.partition != caller.partition or named.account_id != caller.account_id:
         return PrincipalMatch(Truth.NO)
     if named.kind == "root":
-        return PrincipalMatch(Truth.YES)
+        return PrincipalMatch(Truth.YES, delegates=True)
     if named.kind == "role":
         # A role ARN matches every session of that role. Compare names: a session ARN has no path,
         # and role names are unique within an account.
@@ -72,7 +77,7 @@ def principal_matches(principals: Principals, caller: Caller) -> PrincipalMatch:
                 match = PrincipalMatch(Truth.NO)  # neither form can name an IAM role, user or service
             else:
                 match = PrincipalMatch(Truth.UNKNOWN, note=f"principal type {kind!r} is not known")
-            if match.truth is Truth.YES and (best.truth is not Truth.YES or match.exact):
+            if match.truth is Truth.YES and (best.truth is not Truth.YES or match.rank > best.rank):
                 best = match
             elif match.truth is Truth.UNKNOWN:
                 unknown_note = match.note
@@ -100,8 +105,7 @@ def not_principal_applies(principals: Principals, caller: Caller, has_boundary: 
     entries = principals.values("AWS")
     account_listed = any(e in (caller.account_id, caller.account_root) for e in entries)
     identity_listed = any(
-        e not in (caller.account_id, caller.account_root)
-        and _aws_entry_matches(e, caller).truth is Truth.YES
+        e not in (caller.account_id, caller.account_root) and _aws_entry_matches(e, caller).truth is Truth.YES
         for e in entries
     )
     if account_listed and identity_listed:

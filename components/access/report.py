@@ -98,9 +98,7 @@ def to_text(report: AccessReport) -> str:
     else:
         side = report.denied_by
         kind = "explicit deny" if report.explicit else "no matching Allow"
-        refused = (
-            "the image location" if side == "location" else f"the {_SIDE_NAMES[side or 'identity']} ({kind})"
-        )
+        refused = "the image location" if side == "location" else f"the {_SIDE_NAMES[side or 'identity']} ({kind})"
         step = report.failing_step
         at = f" at {step.action}" if step and side != "location" else ""
         lines.append(f"DENIED: {report.principal} cannot {verb} {report.image}")

@@ -42,6 +42,7 @@ class SideVerdict:
     allows: Truth
     denies: Truth
     exact_allows: Truth = Truth.NO
+    direct_allows: Truth = Truth.NO
     allowed_by: tuple[StatementRef, ...] = ()
     denied_by: tuple[StatementRef, ...] = ()
     notes: tuple[str, ...] = ()
