@@ -135,9 +135,7 @@ def evaluate_access(
         unknown=frozenset(unknown),
         unknown_reasons=tuple(unknown_reasons),
     )
-    cross_account = caller.is_service or caller.account_id != target.account_id
-    if caller.is_service:
-        cross_account = False
+    cross_account = not caller.is_service and caller.account_id != target.account_id
     keys = context_keys(caller, target, context, target.region)
     has_boundary = policies.boundary is not None
     results: list[StepResult] = []

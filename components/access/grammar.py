@@ -150,10 +150,16 @@ def _statement(policy: str, kind: PolicyKind, index: int, raw: Any) -> Statement
     else:
         if has_principal:
             raise PolicyFormatError(
-                where, f"a {kind} policy cannot have Principal or NotPrincipal (the principal is implicit)"
+                where,
+                f"{_article(kind)} {kind} policy cannot have Principal or NotPrincipal (the principal is implicit); "
+                "remove it",
             )
         if "resource" not in elements and "notresource" not in elements:
-            raise PolicyFormatError(where, f"a {kind} policy statement needs Resource or NotResource")
+            raise PolicyFormatError(
+                where,
+                f'{_article(kind)} {kind} policy statement needs Resource or NotResource; add "Resource": "*" '
+                "or the repository ARN",
+            )
     sid = elements.get("sid")
 
     def opt(name: str, label: str) -> tuple[str, ...] | None:
@@ -204,3 +210,7 @@ def as_policy(value: PolicyInput, name: str, kind: PolicyKind) -> Policy:
             raise ValueError(f"policy {value.name!r} is a {value.kind} policy, expected {kind}")
         return value
     return parse_policy(value, name, kind)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
