@@ -83,7 +83,7 @@ def _fix_for(item: Any) -> str:
         return "remove this field or correct its spelling"
     if kind == "string_type":
         return "write it as a quoted string"
-    if kind == "union_tag_invalid":
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
         return "set `kind` to one of: account, role, organization, lambda"
     return ""
 
@@ -96,9 +96,7 @@ class PolicySizeError(ValueError):
         self.size = size
         self.limit = limit
         self.quota = quota
-        super().__init__(
-            f"{document} is {size} characters, over the {quota} limit of {limit}. Fix: {fix}"
-        )
+        super().__init__(f"{document} is {size} characters, over the {quota} limit of {limit}. Fix: {fix}")
 
 
 class AccessNotGrantedError(ValueError):

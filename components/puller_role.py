@@ -9,9 +9,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.arns import parse_repository_arn
-from components.errors import PolicySizeError
 from components.policy.identity_policy import identity_policy, logs_policy
-from components.policy.sizing import MANAGED_POLICY, ROLE_INLINE_POLICIES, TRUST_POLICY, check_size, to_json
+from components.policy.sizing import ROLE_INLINE_POLICIES, TRUST_POLICY, check_size, check_total, to_json
 from components.policy.trust_policy import trust_policy
 from components.spec.puller import PullerRoleArgs, check_resolved_repository_arns
 
@@ -28,14 +27,12 @@ def render_inline_policies(
     if args.cloudwatch_log_groups:
         documents["task-logs"] = logs_policy(partition, region, account_id, args.cloudwatch_log_groups)
     texts = {name: to_json(doc) for name, doc in documents.items()}
-    total = sum(len(text) for text in texts.values())
-    if total > ROLE_INLINE_POLICIES.limit:
-        raise PolicySizeError(
-            f"the inline policies of role {role_name!r}", total, ROLE_INLINE_POLICIES.limit,
-            ROLE_INLINE_POLICIES.name,
-            f"split the repositories across roles, or use a repository prefix the registry shares "
-            f"(a managed policy holds at most {MANAGED_POLICY.limit})",
-        )
+    check_total(
+        list(texts.values()),
+        ROLE_INLINE_POLICIES,
+        f"the inline policies of role {role_name!r}",
+        "split the repositories across roles, or give the role fewer log groups",
+    )
     return texts
 
 
@@ -60,12 +57,12 @@ class PullerRole(pulumi.ComponentResource):
         invoke = pulumi.InvokeOptions(parent=self)
 
         account_id: pulumi.Input[str] = spec.account_id or aws.get_caller_identity_output(opts=invoke).account_id
-        region: pulumi.Input[str] = (
-            aws.get_region_output(opts=invoke).region if spec.cloudwatch_log_groups else ""
-        )
+        region: pulumi.Input[str] = aws.get_region_output(opts=invoke).region if spec.cloudwatch_log_groups else ""
         trust = pulumi.Output.from_input(account_id).apply(
             lambda account: check_size(
-                trust_policy(spec.trust, account), TRUST_POLICY, f"the trust policy of role {spec.role_name!r}",
+                trust_policy(spec.trust, account),
+                TRUST_POLICY,
+                f"the trust policy of role {spec.role_name!r}",
                 "shorten the trust conditions, or ask AWS to raise the quota to 4,096",
             )
         )

@@ -73,8 +73,8 @@ def run_stack(
     }
     stalled: list[str] = []
     result: dict[str, Any] | None = None
-    # A program that stalls gets a second run: the mock runtime was once seen to stall on a failing stack
-    # and it could not be reproduced; the report keeps each stalled run's thread dump as a warning.
+    # A stalled run is run once more rather than failing the plan; each stalled run's thread dump stays in
+    # the report as a warning, so a stall is never hidden.
     for _attempt in range(2):
         result, failure = _run_worker(project, request, deadline_seconds)
         if result is not None:

@@ -27,7 +27,8 @@ def consumer_json(consumer: Consumer, partition: str) -> dict[str, Any]:
     elif isinstance(consumer, RoleConsumer):
         data["principals"] = [arn for _, arn in consumer.principals(partition)]
     elif isinstance(consumer, LambdaConsumer):
-        data["principals"] = ["lambda.amazonaws.com"]
+        # The service pulls for the account's functions; the account root is granted too (see the policy).
+        data["principals"] = ["lambda.amazonaws.com", account_root_arn(partition, consumer.account_id)]
     return data
 
 

@@ -41,7 +41,13 @@ def measure(text: str, quota: Quota) -> int:
 def check_size(document: dict[str, Any], quota: Quota, what: str, fix: str) -> str:
     """Render `document` and raise PolicySizeError if AWS would reject it for size."""
     text = to_json(document)
-    size = measure(text, quota)
+    check_total([text], quota, what, fix)
+    return text
+
+
+def check_total(texts: list[str], quota: Quota, what: str, fix: str) -> int:
+    """Raise PolicySizeError if these texts together exceed `quota` (as for a role's inline policies)."""
+    size = sum(measure(text, quota) for text in texts)
     if size > quota.limit:
         raise PolicySizeError(what, size, quota.limit, quota.name, fix)
-    return text
+    return size

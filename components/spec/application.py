@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from components.errors import SpecError
-from components.spec.base import Problem, Spec, raise_if_any, rule_error
+from components.spec.base import Problem, Spec, listed_twice, raise_if_any, rule_error
 from components.spec.identifiers import AccountId, OrganizationId, RepositoryName
 from components.spec.puller import PullerRoleArgs
 
@@ -50,10 +50,25 @@ class ApplicationStackSpec(Spec):
     def _role_and_repositories(self) -> ApplicationStackSpec:
         problems: list[Problem] = []
         if not self.repositories:
-            problems.append(("repositories", [], "an application stack needs at least one repository",
-                             "pulumi config set --path 'ecr:repositories[0]' payment-service"))
-        for name in sorted({n for n in self.repositories if self.repositories.count(n) > 1}):
+            problems.append(
+                (
+                    "repositories",
+                    [],
+                    "an application stack needs at least one repository",
+                    "pulumi config set --path 'ecr:repositories[0]' payment-service",
+                )
+            )
+        for name in listed_twice(self.repositories):
             problems.append(("repositories", name, "repository listed twice", "list it once"))
+        if "account_id" in self.role:
+            problems.append(
+                (
+                    "role.account_id",
+                    self.role["account_id"],
+                    "the role's account is the stack's pinned account (aws:allowedAccountIds)",
+                    "remove account_id from ecr:role",
+                )
+            )
         try:
             self.role_spec()
         except ValidationError as error:
@@ -65,8 +80,8 @@ class ApplicationStackSpec(Spec):
     def role_spec(self) -> PullerRoleArgs:
         """The validated role, its repository ARNs standing in for the registry stack's outputs."""
         data = {
-            "account_id": self.account_id,
             **self.role,
+            "account_id": self.account_id,
             "repository_arns": [ARN_FROM_REGISTRY] * max(1, len(self.repositories)),
         }
         result: PullerRoleArgs = PullerRoleArgs.model_validate(data)

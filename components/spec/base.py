@@ -46,3 +46,13 @@ def raise_if_any(problems: Iterable[Problem]) -> None:
     if found:
         summary = "; ".join(f"{field}: {rule}" for field, _, rule, _ in found)
         raise PydanticCustomError("rules", "{summary}", {"summary": summary, "violations": found})
+
+
+def listed_twice(values: Iterable[Any]) -> list[Any]:
+    """The values that appear more than once, sorted (strings only: Outputs cannot be compared yet)."""
+    seen: set[Any] = set()
+    twice: set[Any] = set()
+    for value in values:
+        if isinstance(value, str):
+            (twice if value in seen else seen).add(value)
+    return sorted(twice)

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from components.aws.arns import parse_principal_arn, role_arn
 from components.policy.actions import AccessLevel
-from components.spec.base import Problem, Spec, raise_if_any
+from components.spec.base import Problem, Spec, listed_twice, raise_if_any
 from components.spec.identifiers import AccountId, IamPath, OrganizationId, OrgPath, Region, RoleName
 
 DESCRIPTION = Field(
@@ -92,8 +92,7 @@ class RoleConsumer(Spec):
                         "set account_id, or give role_arns instead",
                     )
                 )
-        dupes = sorted({n for n in self.role_names if self.role_names.count(n) > 1})
-        dupes += sorted({a for a in self.role_arns if isinstance(a, str) and self.role_arns.count(a) > 1})
+        dupes = listed_twice(self.role_names) + listed_twice(self.role_arns)
         if dupes:
             problems.append(
                 (

@@ -7,8 +7,8 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from components.aws import identifiers as ids
-from components.aws.partitions import PARTITIONS
-from components.spec.base import rule_error
+from components.aws.partitions import PARTITIONS, partition_for_region
+from components.spec.base import Problem, rule_error
 
 
 def _checker(name: str, ok: object) -> AfterValidator:
@@ -41,3 +41,18 @@ def _check_partition(value: str) -> str:
 
 
 PartitionName = Annotated[str, AfterValidator(_check_partition)]
+
+
+def partition_problems(partition: str | None, region: str) -> list[Problem]:
+    """A partition given beside a region must be the region's own."""
+    derived = partition_for_region(region).name
+    if partition and partition != derived:
+        return [
+            (
+                "partition",
+                partition,
+                f"region {region} is in partition {derived}",
+                f"set partition: {derived} or leave it out",
+            )
+        ]
+    return []

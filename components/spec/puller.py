@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -10,8 +11,19 @@ from components.aws.arns import RepositoryRef, parse_repository_arn
 from components.aws.partitions import partition_for_region
 from components.errors import SpecError, Violation
 from components.policy.actions import AccessLevel
-from components.spec.base import Problem, Spec, raise_if_any
-from components.spec.identifiers import AccountId, IamPath, Region, RepositoryName, RoleName
+from components.spec.base import Problem, Spec, listed_twice, raise_if_any, rule_error
+from components.spec.identifiers import (
+    AccountId,
+    IamPath,
+    PartitionName,
+    Region,
+    RepositoryName,
+    RoleName,
+    partition_problems,
+)
+
+_LOG_GROUP = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
+_POLICY_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}|aws):policy/[\w+=,.@/-]{1,512}$")
 
 TrustService = Literal["ecs-tasks", "eks-pod-identity", "lambda", "ec2", "eks-irsa"]
 
@@ -23,9 +35,7 @@ class TrustSpec(Spec):
         default="ecs-tasks",
         description="ecs-tasks (task execution or task role), eks-pod-identity, lambda, ec2, or eks-irsa.",
     )
-    oidc_provider_arn: str | None = Field(
-        default=None, description="EKS IRSA: the cluster's IAM OIDC provider ARN."
-    )
+    oidc_provider_arn: str | None = Field(default=None, description="EKS IRSA: the cluster's IAM OIDC provider ARN.")
     namespace: str | None = Field(default=None, description="EKS: the service account's namespace.")
     service_account: str | None = Field(default=None, description="EKS: the service account's name.")
 
@@ -35,20 +45,41 @@ class TrustSpec(Spec):
         if self.service == "eks-irsa":
             provider = self.oidc_provider_arn or ""
             if ":oidc-provider/" not in provider or not provider.startswith("arn:"):
-                problems.append(("oidc_provider_arn", self.oidc_provider_arn,
-                                 "IRSA needs the cluster's OIDC provider ARN",
-                                 "use arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID"))
+                problems.append(
+                    (
+                        "oidc_provider_arn",
+                        self.oidc_provider_arn,
+                        "IRSA needs the cluster's OIDC provider ARN",
+                        "use arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID",
+                    )
+                )
             if not (self.namespace and self.service_account):
-                problems.append(("service_account", self.service_account,
-                                 "IRSA needs the namespace and service account allowed to assume the role",
-                                 "set namespace and service_account"))
+                problems.append(
+                    (
+                        "service_account",
+                        self.service_account,
+                        "IRSA needs the namespace and service account allowed to assume the role",
+                        "set namespace and service_account",
+                    )
+                )
         elif self.oidc_provider_arn:
-            problems.append(("oidc_provider_arn", self.oidc_provider_arn,
-                             f"an OIDC provider is used only with service eks-irsa, not {self.service}",
-                             "remove it or set service: eks-irsa"))
+            problems.append(
+                (
+                    "oidc_provider_arn",
+                    self.oidc_provider_arn,
+                    f"an OIDC provider is used only with service eks-irsa, not {self.service}",
+                    "remove it or set service: eks-irsa",
+                )
+            )
         if self.service not in {"eks-irsa", "eks-pod-identity"} and (self.namespace or self.service_account):
-            problems.append(("namespace", self.namespace, "namespace and service_account apply to EKS only",
-                             "remove them or choose an EKS trust"))
+            problems.append(
+                (
+                    "namespace",
+                    self.namespace,
+                    "namespace and service_account apply to EKS only",
+                    "remove them or choose an EKS trust",
+                )
+            )
         raise_if_any(problems)
         return self
 
@@ -58,7 +89,12 @@ class RegistryLocation(Spec):
 
     account_id: AccountId
     region: Region
-    partition: str | None = None
+    partition: PartitionName | None = None
+
+    @model_validator(mode="after")
+    def _partition_of_region(self) -> RegistryLocation:
+        raise_if_any(partition_problems(self.partition, self.region))
+        return self
 
     def ref(self, name: str) -> RepositoryRef:
         partition = self.partition or partition_for_region(self.region).name
@@ -84,15 +120,11 @@ class PullerRoleArgs(Spec):
         "looked up from the provider when left out.",
     )
     access: AccessLevel = Field(default="pull", description="pull, or push (which includes pull).")
-    repository_arns: list[Any] = Field(
-        default_factory=list, description="Repository ARNs (str or pulumi.Input[str])."
-    )
+    repository_arns: list[Any] = Field(default_factory=list, description="Repository ARNs (str or pulumi.Input[str]).")
     registry: RegistryLocation | None = Field(
         default=None, description="The registry account and region, when repositories are given by name."
     )
-    repositories: list[RepositoryName] = Field(
-        default_factory=list, description="Repository names in `registry`."
-    )
+    repositories: list[RepositoryName] = Field(default_factory=list, description="Repository names in `registry`.")
     cloudwatch_log_groups: list[str] = Field(
         default_factory=list,
         description="ECS task execution: log groups the role may write to (CreateLogStream, PutLogEvents).",
@@ -100,6 +132,32 @@ class PullerRoleArgs(Spec):
     permissions_boundary: Any = Field(default=None, description="Managed policy ARN (str or Input).")
     max_session_duration: int = Field(default=3600, ge=3600, le=43200)
     tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("cloudwatch_log_groups")
+    @classmethod
+    def _log_group_names(cls, names: list[str]) -> list[str]:
+        # A pattern would widen the grant beyond the named groups.
+        raise_if_any(
+            (
+                f"[{index}]",
+                name,
+                "a log group name is 1-512 letters, digits and . - _ / # (no wildcards)",
+                "name each log group, for example /ecs/payment-service",
+            )
+            for index, name in enumerate(names)
+            if not _LOG_GROUP.match(name)
+        )
+        return names
+
+    @field_validator("permissions_boundary")
+    @classmethod
+    def _boundary_arn(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _POLICY_ARN.match(value):
+            raise rule_error(
+                "a permissions boundary is a managed policy ARN",
+                "use arn:aws:iam::ACCOUNT:policy/NAME (or arn:aws:iam::aws:policy/NAME)",
+            )
+        return value
 
     @field_validator("repository_arns")
     @classmethod
@@ -117,12 +175,24 @@ class PullerRoleArgs(Spec):
     def _repositories_given(self) -> PullerRoleArgs:
         problems: list[Problem] = []
         if not self.repository_arns and not self.repositories:
-            problems.append(("repositories", [], "a puller role needs at least one repository",
-                             "give repository_arns, or registry + repositories"))
+            problems.append(
+                (
+                    "repositories",
+                    [],
+                    "a puller role needs at least one repository",
+                    "give repository_arns, or registry + repositories",
+                )
+            )
         if self.repositories and self.registry is None:
-            problems.append(("registry", None, "repositories given by name need the registry's location",
-                             "set registry: {account_id, region}"))
-        for name in sorted({n for n in self.repositories if self.repositories.count(n) > 1}):
+            problems.append(
+                (
+                    "registry",
+                    None,
+                    "repositories given by name need the registry's location",
+                    "set registry: {account_id, region}",
+                )
+            )
+        for name in listed_twice(self.repositories):
             problems.append(("repositories", name, "repository listed twice", "list it once"))
         raise_if_any(problems)
         return self

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from components.aws.partitions import partition_for_region
 from components.spec.base import Problem, Spec, raise_if_any
 from components.spec.consumers import Consumer, LambdaConsumer, RoleConsumer
-from components.spec.identifiers import AccountId, PartitionName, Region
+from components.spec.identifiers import AccountId, PartitionName, Region, partition_problems
 from components.spec.repository import RepositorySettings, RepositorySpec
 
 
@@ -75,16 +75,7 @@ class SharedRegistryArgs(Spec):
     @model_validator(mode="after")
     def _whole_registry_rules(self) -> SharedRegistryArgs:
         problems: list[Problem] = []
-        derived = partition_for_region(self.region).name
-        if self.partition and self.partition != derived:
-            problems.append(
-                (
-                    "partition",
-                    self.partition,
-                    f"region {self.region} is in partition {derived}",
-                    f"set partition: {derived} or leave it out",
-                )
-            )
+        problems += partition_problems(self.partition, self.region)
         if not self.repositories:
             problems.append(
                 (

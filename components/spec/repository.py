@@ -39,14 +39,32 @@ class LifecycleSpec(Spec):
         knobs = {"keep_last_tagged", "expire_untagged_after_days"} & self.model_fields_set
         problems: list[Problem] = []
         if self.raw is not None and knobs:
-            problems.append(("raw", "…", f"`raw` replaces the knobs, so {sorted(knobs)} would be ignored",
-                             "give either `raw` or the knobs, not both"))
+            problems.append(
+                (
+                    "raw",
+                    "…",
+                    f"`raw` replaces the knobs, so {sorted(knobs)} would be ignored",
+                    "give either `raw` or the knobs, not both",
+                )
+            )
         if self.raw is not None and not isinstance(self.raw.get("rules"), list):
-            problems.append(("raw", self.raw, "a lifecycle policy needs a `rules` list",
-                             "see ECR's lifecycle policy syntax: {\"rules\": [...]}"))
+            problems.append(
+                (
+                    "raw",
+                    self.raw,
+                    "a lifecycle policy needs a `rules` list",
+                    'see ECR\'s lifecycle policy syntax: {"rules": [...]}',
+                )
+            )
         if self.raw is None and self.keep_last_tagged is None and self.expire_untagged_after_days is None:
-            problems.append(("keep_last_tagged", None, "both knobs are off, so the policy would be empty",
-                             "set `lifecycle: null` to have no lifecycle policy"))
+            problems.append(
+                (
+                    "keep_last_tagged",
+                    None,
+                    "both knobs are off, so the policy would be empty",
+                    "set `lifecycle: null` to have no lifecycle policy",
+                )
+            )
         raise_if_any(problems)
         return self
 
@@ -70,34 +88,60 @@ class RepositorySettings(Spec):
     force_delete: bool = Field(
         default=False, description="Allow deleting a repository that still holds images. Off for safety."
     )
-    retain_on_delete: bool = Field(
-        default=True, description="Keep the repository in AWS when it leaves the program."
-    )
+    retain_on_delete: bool = Field(default=True, description="Keep the repository in AWS when it leaves the program.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the repository.")
 
     def problems(self) -> list[Problem]:
         """Rules across fields; checked on the effective settings after defaults are merged."""
         found: list[Problem] = []
         if self.encryption == "KMS" and not self.kms_key:
-            found.append(("kms_key", None, "KMS encryption needs a key",
-                          "set kms_key to the key's ARN, or use encryption: AES256"))
+            found.append(
+                (
+                    "kms_key",
+                    None,
+                    "KMS encryption needs a key",
+                    "set kms_key to the key's ARN, or use encryption: AES256",
+                )
+            )
         if self.encryption == "AES256" and self.kms_key:
-            found.append(("kms_key", self.kms_key, "a KMS key is given but encryption is AES256",
-                          "set encryption: KMS, or remove kms_key"))
+            found.append(
+                (
+                    "kms_key",
+                    self.kms_key,
+                    "a KMS key is given but encryption is AES256",
+                    "set encryption: KMS, or remove kms_key",
+                )
+            )
         if self.kms_key and not _KMS_KEY.match(self.kms_key):
-            found.append(("kms_key", self.kms_key, "not a KMS key ARN, alias or key ID",
-                          "use arn:aws:kms:REGION:ACCOUNT:key/ID"))
+            found.append(
+                ("kms_key", self.kms_key, "not a KMS key ARN, alias or key ID", "use arn:aws:kms:REGION:ACCOUNT:key/ID")
+            )
         with_exclusion = self.image_tag_mutability.endswith("_WITH_EXCLUSION")
         if with_exclusion and not self.tag_mutability_exclusions:
-            found.append(("tag_mutability_exclusions", [], f"{self.image_tag_mutability} needs exclusion filters",
-                          "list the tag patterns to exempt, for example ['latest']"))
+            found.append(
+                (
+                    "tag_mutability_exclusions",
+                    [],
+                    f"{self.image_tag_mutability} needs exclusion filters",
+                    "list the tag patterns to exempt, for example ['latest']",
+                )
+            )
         if self.tag_mutability_exclusions and not with_exclusion:
-            found.append(("tag_mutability_exclusions", self.tag_mutability_exclusions,
-                          f"exclusion filters have no effect with {self.image_tag_mutability}",
-                          "use IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION"))
+            found.append(
+                (
+                    "tag_mutability_exclusions",
+                    self.tag_mutability_exclusions,
+                    f"exclusion filters have no effect with {self.image_tag_mutability}",
+                    "use IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION",
+                )
+            )
         found += [
-            ("tag_mutability_exclusions", f, "a tag filter is 1-128 letters, digits, . _ - or *",
-             "remove other characters")
+            (
+                "tag_mutability_exclusions",
+                f,
+                "a tag filter is 1-128 letters, digits, . _ - or *",
+                "remove other characters",
+            )
             for f in self.tag_mutability_exclusions
             if not _TAG_FILTER.match(f)
         ]
@@ -125,4 +169,3 @@ class RepositorySpec(RepositorySettings):
         if "tags" in update:
             update["tags"] = {**defaults.tags, **self.tags}
         return defaults.model_copy(update=update)
-

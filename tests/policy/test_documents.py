@@ -170,3 +170,24 @@ def test_logs_policy_is_scoped_to_the_log_groups() -> None:
     document = logs_policy("aws", "us-east-1", "123456789012", ["/ecs/a"])
     assert document["Statement"][0]["Resource"] == "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/a:*"
     assert document["Statement"][0]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+
+
+def test_grants_name_every_principal_the_policy_lets_in() -> None:
+    from components.policy.grants import grants_json
+    from components.spec.registry import SharedRegistryArgs
+
+    args = SharedRegistryArgs.parse(
+        {
+            "region": REGION,
+            "repositories": [{"name": "fn-image", "consumers": [{"kind": "lambda", "account_id": "444444444444"}]}],
+        }
+    )
+    [grant] = grants_json(args)["fn-image"]
+    # The Lambda rendering grants the service and the account root, and the export says both.
+    assert grant["principals"] == ["lambda.amazonaws.com", "arn:aws:iam::444444444444:root"]
+    document = repository_policy(args.repositories[0].consumers, "aws", REGION)
+    assert document is not None
+    assert [s["Principal"] for s in document["Statement"]] == [
+        {"Service": "lambda.amazonaws.com"},
+        {"AWS": "arn:aws:iam::444444444444:root"},
+    ]

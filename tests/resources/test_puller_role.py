@@ -95,7 +95,9 @@ def test_repository_arns_from_other_resources_are_checked_when_they_resolve() ->
     assert isinstance(bad.cause, SpecError)
     assert bad.cause.violations[0].value == "arn:aws:s3:::bucket"
     assert "is not an ECR repository ARN" in str(bad.error)
-    assert not [r for r in bad.registrations if r.name == "puller-ecr"]
+    # The role waits for the checked policy, so nothing of the role exists.
+    assert not bad.of_type("aws:iam/rolePolicy:RolePolicy")
+    assert not bad.of_type(ROLE)
 
 
 def test_push_access_and_other_trusts() -> None:
@@ -113,7 +115,8 @@ def test_too_many_repositories_for_one_role_fail_the_preview() -> None:
     result = run({"role_name": "r", "repository_arns": arns, "account_id": APP})
     assert isinstance(result.cause, PolicySizeError)
     assert result.cause.quota == "IAM inline policies per role (total)"
-    assert not [r for r in result.registrations if r.type == "aws:iam/rolePolicy:RolePolicy"]
+    assert not result.of_type("aws:iam/rolePolicy:RolePolicy")
+    assert not result.of_type(ROLE)
 
 
 def test_bad_args_register_nothing() -> None:

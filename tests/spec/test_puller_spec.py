@@ -72,6 +72,53 @@ def test_puller_rules(data: dict[str, Any], field: str, rule: str) -> None:
     assert [(v.field, v.rule) for v in caught.value.violations] == [(field, rule)]
 
 
+@pytest.mark.parametrize(
+    ("data", "field", "rule"),
+    [
+        (
+            {"repository_arns": [ARN], "cloudwatch_log_groups": ["/ecs/*"]},
+            "cloudwatch_log_groups[0]",
+            "a log group name is 1-512 letters, digits and . - _ / # (no wildcards)",
+        ),
+        (
+            {"repository_arns": [ARN], "permissions_boundary": "workload-boundary"},
+            "permissions_boundary",
+            "a permissions boundary is a managed policy ARN",
+        ),
+        (
+            {
+                "registry": {"account_id": "987654321098", "region": "us-east-1", "partition": "aws-cn"},
+                "repositories": ["payment-service"],
+            },
+            "registry.partition",
+            "region us-east-1 is in partition aws",
+        ),
+        (
+            {
+                "registry": {"account_id": "987654321098", "region": "us-east-1", "partition": "mars"},
+                "repositories": ["payment-service"],
+            },
+            "registry.partition",
+            "unknown partition; known partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b",
+        ),
+    ],
+)
+def test_role_settings_that_would_widen_or_misplace_access(data: dict[str, Any], field: str, rule: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        PullerRoleArgs.parse({"role_name": "ecsTaskExecutionRole", **data})
+    assert [(v.field, v.rule) for v in caught.value.violations] == [(field, rule)]
+
+
+def test_boundaries_and_log_groups_that_are_fine() -> None:
+    args = PullerRoleArgs(
+        role_name="r",
+        repository_arns=[ARN],
+        permissions_boundary="arn:aws:iam::123456789012:policy/boundaries/workload",
+        cloudwatch_log_groups=["/ecs/payment-service", "/aws/lambda/fn#1"],
+    )
+    assert args.permissions_boundary.endswith("workload")
+
+
 def test_values_that_arrive_later_are_checked_when_they_resolve() -> None:
     deferred = object()  # stands for a pulumi Output
     args = PullerRoleArgs(role_name="r", repository_arns=[deferred])
@@ -103,6 +150,7 @@ def test_application_settings_validate_the_role_before_anything_exists() -> None
 @pytest.mark.parametrize(
     ("change", "field"),
     [
+        ({"role": {"role_name": "r", "account_id": "999999999999"}}, "role.account_id"),
         ({"registry_stack": "registry"}, "registry_stack"),
         ({"repositories": []}, "repositories"),
         ({"repositories": ["a1", "a1"]}, "repositories"),

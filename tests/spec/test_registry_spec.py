@@ -127,6 +127,12 @@ def test_unknown_consumer_kind_and_unknown_fields() -> None:
     assert by_field["colour"].fix == "remove this field or correct its spelling"
 
 
+def test_a_consumer_without_kind_says_which_kinds_exist() -> None:
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(registry(consumers=[{"account_id": "123456789012"}]))
+    assert caught.value.violations[0].fix == "set `kind` to one of: account, role, organization, lambda"
+
+
 def test_there_is_no_way_to_write_a_public_principal() -> None:
     # Principal * exists only as the organization consumer's rendering; every other field refuses it.
     for consumer in (
