@@ -43,6 +43,11 @@ def _check_partition(value: str) -> str:
 PartitionName = Annotated[str, AfterValidator(_check_partition)]
 
 
+def effective_partition(partition: str | None, region: str) -> str:
+    """The partition given, or else the region's own."""
+    return partition or partition_for_region(region).name
+
+
 def partition_problems(partition: str | None, region: str) -> list[Problem]:
     """A partition given beside a region must be the region's own."""
     derived = partition_for_region(region).name

@@ -8,7 +8,6 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from components.aws.arns import RepositoryRef, parse_repository_arn
-from components.aws.partitions import partition_for_region
 from components.errors import SpecError, Violation
 from components.policy.actions import AccessLevel
 from components.spec.base import Problem, Spec, listed_twice, raise_if_any, rule_error
@@ -19,6 +18,7 @@ from components.spec.identifiers import (
     Region,
     RepositoryName,
     RoleName,
+    effective_partition,
     partition_problems,
 )
 
@@ -97,8 +97,7 @@ class RegistryLocation(Spec):
         return self
 
     def ref(self, name: str) -> RepositoryRef:
-        partition = self.partition or partition_for_region(self.region).name
-        return RepositoryRef(partition, self.region, self.account_id, name)
+        return RepositoryRef(effective_partition(self.partition, self.region), self.region, self.account_id, name)
 
 
 class PullerRoleArgs(Spec):

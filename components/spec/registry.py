@@ -6,10 +6,9 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from components.aws.partitions import partition_for_region
 from components.spec.base import Problem, Spec, raise_if_any
 from components.spec.consumers import Consumer, LambdaConsumer, RoleConsumer
-from components.spec.identifiers import AccountId, PartitionName, Region, partition_problems
+from components.spec.identifiers import AccountId, PartitionName, Region, effective_partition, partition_problems
 from components.spec.repository import RepositorySettings, RepositorySpec
 
 
@@ -34,7 +33,7 @@ class SharedRegistryArgs(Spec):
 
     @property
     def partition_name(self) -> str:
-        return self.partition or partition_for_region(self.region).name
+        return effective_partition(self.partition, self.region)
 
     def _all_consumers(self) -> list[Consumer]:
         return [*self.consumers, *(c for repo in self.repositories for c in repo.consumers)]
