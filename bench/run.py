@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from components.access import evaluate_access
-from components.errors import PolicySizeError
-from components.policy.identity_policy import identity_policy
-from components.policy.repository_policy import repository_policy_json
-from components.policy.sizing import REPOSITORY_POLICY, ROLE_INLINE_POLICIES, to_json
-from components.spec.consumers import AccountConsumer, Consumer, RoleConsumer
+from ecr_shared_services.access import evaluate_access
+from ecr_shared_services.errors import PolicySizeError
+from ecr_shared_services.policy.identity_policy import identity_policy
+from ecr_shared_services.policy.repository_policy import repository_policy_json
+from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, ROLE_INLINE_POLICIES, to_json
+from ecr_shared_services.spec.consumers import AccountConsumer, Consumer, RoleConsumer
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "us-east-1"
@@ -92,7 +92,7 @@ def main() -> int:
     print(f"  evaluate the seed's pull (3 steps, both sides): {evaluate * 1e3:.3f} ms")
 
     print("== Offline plan of the example project (3 stacks, a process each)")
-    from components.plan.runner import plan_project
+    from ecr_shared_services.plan.runner import plan_project
 
     plan_time = timed(lambda: plan_project(ROOT), repeat=3)
     print(f"  plan_project: {plan_time:.2f} s ({plan_time / 3:.2f} s per stack)")

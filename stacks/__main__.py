@@ -2,7 +2,7 @@
 
 import pulumi
 
-from components.errors import SpecError, Violation
+from ecr_shared_services.errors import SpecError, Violation
 
 role = pulumi.Config("ecr").get("stackRole")
 if role == "registry":
@@ -16,6 +16,12 @@ elif role == "application":
 else:
     raise SpecError(
         f"stack {pulumi.get_stack()}",
-        [Violation("ecr:stackRole", role, "the stack's role must be `registry` or `application`",
-                   "pulumi config set ecr:stackRole registry   # or application")],
+        [
+            Violation(
+                "ecr:stackRole",
+                role,
+                "the stack's role must be `registry` or `application`",
+                "pulumi config set ecr:stackRole registry   # or application",
+            )
+        ],
     )

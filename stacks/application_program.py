@@ -4,10 +4,10 @@ from typing import Any
 
 import pulumi
 
-from components import PullerRole
-from components.policy.grant_check import check_grants
-from components.policy.identity_policy import identity_policy
-from components.spec.application import ApplicationStackSpec
+from ecr_shared_services import PullerRole
+from ecr_shared_services.policy.grant_check import check_grants
+from ecr_shared_services.policy.identity_policy import identity_policy
+from ecr_shared_services.spec.application import ApplicationStackSpec
 from stack_settings import pinned_account
 
 
@@ -45,9 +45,7 @@ def run() -> None:
         return arns
 
     arns = pulumi.Output.all(repositories, registry.require_output("repositoryPolicies")).apply(granted_arns)
-    role = PullerRole(
-        "puller", app.role_args([arns.apply(lambda a, i=i: a[i]) for i in range(len(app.repositories))])
-    )
+    role = PullerRole("puller", app.role_args([arns.apply(lambda a, i=i: a[i]) for i in range(len(app.repositories))]))
     pulumi.export("roleArn", role.role_arn)
     pulumi.export("roleName", role.role_name)
     pulumi.export("rolePolicy", role.policy)

@@ -2,7 +2,7 @@
 
 import pulumi
 
-from components import SharedRegistry, SharedRegistryArgs
+from ecr_shared_services import SharedRegistry, SharedRegistryArgs
 from stack_settings import pinned_account, region
 
 

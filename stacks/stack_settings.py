@@ -2,7 +2,7 @@
 
 import pulumi
 
-from components.errors import SpecError, Violation
+from ecr_shared_services.errors import SpecError, Violation
 
 
 def pinned_account(stack_kind: str) -> str:
@@ -11,8 +11,14 @@ def pinned_account(stack_kind: str) -> str:
     if len(allowed) != 1:
         raise SpecError(
             f"{stack_kind} stack {pulumi.get_stack()}",
-            [Violation("aws:allowedAccountIds", allowed, "pin exactly one account for this stack",
-                       "pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012")],
+            [
+                Violation(
+                    "aws:allowedAccountIds",
+                    allowed,
+                    "pin exactly one account for this stack",
+                    "pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012",
+                )
+            ],
         )
     return str(allowed[0])
 

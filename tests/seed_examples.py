@@ -1,6 +1,6 @@
 """The seed article's worked examples as consumers, shared by the golden and evaluator tests."""
 
-from components.spec.consumers import AccountConsumer, RoleConsumer
+from ecr_shared_services.spec.consumers import AccountConsumer, RoleConsumer
 
 REGISTRY_ACCOUNT = "987654321098"
 REGION = "us-east-1"

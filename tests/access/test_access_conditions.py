@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from components.access.conditions import evaluate_condition, evaluate_conditions
-from components.access.context import ContextKeys
-from components.access.grammar import Condition
-from components.access.truth import Truth
+from ecr_shared_services.access.conditions import evaluate_condition, evaluate_conditions
+from ecr_shared_services.access.context import ContextKeys
+from ecr_shared_services.access.grammar import Condition
+from ecr_shared_services.access.truth import Truth
 
 KEYS = ContextKeys(
     values={

@@ -8,11 +8,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.access import Caller, RequestContext, evaluate_access, parse_caller
-from components.aws.arns import RepositoryRef, role_arn
-from components.policy.identity_policy import identity_policy
-from components.policy.repository_policy import repository_policy
-from components.spec.consumers import AccountConsumer, LambdaConsumer, OrganizationConsumer, RoleConsumer
+from ecr_shared_services.access import Caller, RequestContext, evaluate_access, parse_caller
+from ecr_shared_services.aws.arns import RepositoryRef, role_arn
+from ecr_shared_services.policy.identity_policy import identity_policy
+from ecr_shared_services.policy.repository_policy import repository_policy
+from ecr_shared_services.spec.consumers import AccountConsumer, LambdaConsumer, OrganizationConsumer, RoleConsumer
 
 REGISTRY = "999999999999"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
@@ -33,11 +33,21 @@ def _documents(consumer: Any, repo: RepositoryRef) -> tuple[dict[str, Any], dict
     return repo_policy, identity_policy([repo.arn], consumer.access)
 
 
-def _pull(principal: str | Caller, repo: RepositoryRef, repo_policy: Any, ident: Any, access: str = "pull",
-          context: RequestContext | None = None) -> Any:
+def _pull(
+    principal: str | Caller,
+    repo: RepositoryRef,
+    repo_policy: Any,
+    ident: Any,
+    access: str = "pull",
+    context: RequestContext | None = None,
+) -> Any:
     return evaluate_access(
-        principal, repo.url, identity_policies=[ident], repository_policy=repo_policy,
-        context=context or RequestContext(no_organization=True), access=access,  # type: ignore[arg-type]
+        principal,
+        repo.url,
+        identity_policies=[ident],
+        repository_policy=repo_policy,
+        context=context or RequestContext(no_organization=True),
+        access=access,  # type: ignore[arg-type]
     )
 
 
@@ -47,12 +57,27 @@ def repositories(draw: st.DrawFn) -> RepositoryRef:
 
 
 @SETTINGS
-@given(repositories(), accounts, st.lists(role_names, min_size=1, max_size=3, unique=True), role_names, paths,
-       st.sampled_from(["condition", "arn"]), accesses, accounts)
-def test_role_consumer_exactly(repo: RepositoryRef, account: str, names: list[str], other_name: str, path: str,
-                               form: str, access: str, other_account: str) -> None:
-    consumer = RoleConsumer(account_id=account, role_names=names, role_path=path, principal_form=form,
-                            access=access)
+@given(
+    repositories(),
+    accounts,
+    st.lists(role_names, min_size=1, max_size=3, unique=True),
+    role_names,
+    paths,
+    st.sampled_from(["condition", "arn"]),
+    accesses,
+    accounts,
+)
+def test_role_consumer_exactly(
+    repo: RepositoryRef,
+    account: str,
+    names: list[str],
+    other_name: str,
+    path: str,
+    form: str,
+    access: str,
+    other_account: str,
+) -> None:
+    consumer = RoleConsumer(account_id=account, role_names=names, role_path=path, principal_form=form, access=access)
     repo_policy, ident = _documents(consumer, repo)
     for name in names:
         me = role_arn("aws", account, name, path)
@@ -72,8 +97,9 @@ def test_role_consumer_exactly(repo: RepositoryRef, account: str, names: list[st
 
 @SETTINGS
 @given(repositories(), accounts, role_names, accesses, accounts)
-def test_account_consumer_exactly(repo: RepositoryRef, account: str, name: str, access: str,
-                                  other_account: str) -> None:
+def test_account_consumer_exactly(
+    repo: RepositoryRef, account: str, name: str, access: str, other_account: str
+) -> None:
     consumer = AccountConsumer(account_id=account, access=access)
     repo_policy, ident = _documents(consumer, repo)
     assert _pull(role_arn("aws", account, name), repo, repo_policy, ident, access).decision == "allow"
@@ -86,10 +112,18 @@ def test_account_consumer_exactly(repo: RepositoryRef, account: str, name: str, 
 
 
 @SETTINGS
-@given(repositories(), org_ids, org_ids, accounts, role_names, st.lists(ou_ids, min_size=0, max_size=2, unique=True),
-       ou_ids)
-def test_organization_consumer_exactly(repo: RepositoryRef, org: str, other_org: str, account: str, name: str,
-                                       ous: list[str], other_ou: str) -> None:
+@given(
+    repositories(),
+    org_ids,
+    org_ids,
+    accounts,
+    role_names,
+    st.lists(ou_ids, min_size=0, max_size=2, unique=True),
+    ou_ids,
+)
+def test_organization_consumer_exactly(
+    repo: RepositoryRef, org: str, other_org: str, account: str, name: str, ous: list[str], other_ou: str
+) -> None:
     root = f"{org}/r-ab12/"
     ou_paths = [f"{root}ou-ab12-{ou}/" for ou in ous]
     consumer = OrganizationConsumer(organization_id=org, ou_paths=ou_paths)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.access import RequestContext, evaluate_access, parse_caller
+from ecr_shared_services.access import RequestContext, evaluate_access, parse_caller
 
 APP, REG, OTHER = "123456789012", "987654321098", "111111111111"
 ROLE = f"arn:aws:iam::{APP}:role/ecsTaskExecutionRole"

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from components.cli import main
+from ecr_shared_services.cli import main
 
 APP, REG = "123456789012", "987654321098"
 REGION = "us-east-1"
@@ -47,12 +47,19 @@ def world(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     for name, account in (("registry", REG), ("app", APP)):
         creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/admin", RoleSessionName=name)["Credentials"]
         sessions[name] = boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"], region_name=REGION,
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=REGION,
         )
-        lines += [f"[profile {name}]", f"aws_access_key_id = {creds['AccessKeyId']}",
-                  f"aws_secret_access_key = {creds['SecretAccessKey']}",
-                  f"aws_session_token = {creds['SessionToken']}", f"region = {REGION}", ""]
+        lines += [
+            f"[profile {name}]",
+            f"aws_access_key_id = {creds['AccessKeyId']}",
+            f"aws_secret_access_key = {creds['SecretAccessKey']}",
+            f"aws_session_token = {creds['SessionToken']}",
+            f"region = {REGION}",
+            "",
+        ]
     config = tmp_path_factory.mktemp("aws") / "config"
     config.write_text("\n".join(lines))
     assert sessions["registry"].client("sts", endpoint_url=endpoint).get_caller_identity()["Account"] == REG
@@ -67,8 +74,16 @@ def _aws_env(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
-def _make(world: dict[str, Any], case: str, *, repo_policy: Any = "default", inline: Any = None,
-          managed: Any = None, boundary: Any = None, region: str = REGION) -> tuple[str, str]:
+def _make(
+    world: dict[str, Any],
+    case: str,
+    *,
+    repo_policy: Any = "default",
+    inline: Any = None,
+    managed: Any = None,
+    boundary: Any = None,
+    region: str = REGION,
+) -> tuple[str, str]:
     """A repository and a role for one test case; returns (image URI, role ARN)."""
     endpoint = world["endpoint"]
     repo_name = f"payment-service-{case}"
@@ -78,22 +93,37 @@ def _make(world: dict[str, Any], case: str, *, repo_policy: Any = "default", inl
     ecr = world["sessions"]["registry"].client("ecr", region_name=region, endpoint_url=endpoint)
     ecr.create_repository(repositoryName=repo_name)
     if repo_policy == "default":
-        repo_policy = {"Version": "2012-10-17", "Statement": [{
-            "Sid": "PullRoles", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{APP}:root"},
-            "Action": PULL2, "Condition": {"ArnEquals": {"aws:PrincipalArn": role_arn}}}]}
+        repo_policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "PullRoles",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{APP}:root"},
+                    "Action": PULL2,
+                    "Condition": {"ArnEquals": {"aws:PrincipalArn": role_arn}},
+                }
+            ],
+        }
     if repo_policy is not None:
         ecr.set_repository_policy(repositoryName=repo_name, policyText=json.dumps(repo_policy))
     iam = world["sessions"]["app"].client("iam", endpoint_url=endpoint)
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
-        "Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
     extra: dict[str, Any] = {}
     if boundary is not None:
         arn = iam.create_policy(PolicyName=f"boundary-{case}", PolicyDocument=json.dumps(boundary))["Policy"]["Arn"]
         extra["PermissionsBoundary"] = arn
     iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust), **extra)
     if inline is None:
-        inline = {"Version": "2012-10-17", "Statement": [
-            TOKEN, {"Sid": "Pull", "Effect": "Allow", "Action": PULL2, "Resource": repo_arn}]}
+        inline = {
+            "Version": "2012-10-17",
+            "Statement": [TOKEN, {"Sid": "Pull", "Effect": "Allow", "Action": PULL2, "Resource": repo_arn}],
+        }
     if inline:
         iam.put_role_policy(RoleName=role_name, PolicyName="pull", PolicyDocument=json.dumps(inline))
     if managed is not None:
@@ -102,10 +132,32 @@ def _make(world: dict[str, Any], case: str, *, repo_policy: Any = "default", inl
     return f"{REG}.dkr.ecr.{region}.amazonaws.com/{repo_name}:v1", role_arn
 
 
-def doctor(world: dict[str, Any], capsys: pytest.CaptureFixture[str], image: str, role: str,
-           *extra: str, registry_profile: str = "registry") -> tuple[int, dict[str, Any]]:
-    code = main(["doctor", "--image", image, "--role", role, "--registry-profile", registry_profile,
-                 "--app-profile", "app", "--endpoint-url", world["endpoint"], "--format", "json", *extra])
+def doctor(
+    world: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    image: str,
+    role: str,
+    *extra: str,
+    registry_profile: str = "registry",
+) -> tuple[int, dict[str, Any]]:
+    code = main(
+        [
+            "doctor",
+            "--image",
+            image,
+            "--role",
+            role,
+            "--registry-profile",
+            registry_profile,
+            "--app-profile",
+            "app",
+            "--endpoint-url",
+            world["endpoint"],
+            "--format",
+            "json",
+            *extra,
+        ]
+    )
     out = capsys.readouterr().out
     return code, json.loads(out)
 
@@ -121,8 +173,10 @@ def test_both_sides_right(world: dict[str, Any], capsys: pytest.CaptureFixture[s
 
 def test_managed_policy_and_boundary_are_read(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     repo_arn = f"arn:aws:ecr:{REGION}:{REG}:repository/payment-service-managed"
-    managed = {"Version": "2012-10-17",
-               "Statement": [TOKEN, {"Effect": "Allow", "Action": PULL2, "Resource": repo_arn}]}
+    managed = {
+        "Version": "2012-10-17",
+        "Statement": [TOKEN, {"Effect": "Allow", "Action": PULL2, "Resource": repo_arn}],
+    }
     boundary = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}]}
     image, role = _make(world, "managed", inline={}, managed=managed, boundary=boundary)
     code, data = doctor(world, capsys, image, role)
@@ -148,8 +202,10 @@ def test_missing_get_authorization_token(world: dict[str, Any], capsys: pytest.C
 
 
 def test_repository_policy_missing_the_account(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    other = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": PULL2}]}
+    other = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": PULL2}],
+    }
     image, role = _make(world, "noaccount", repo_policy=other)
     code, data = doctor(world, capsys, image, role)
     assert (code, data["denied_by"], data["step"]) == (1, "resource", "ecr:BatchGetImage")
@@ -164,8 +220,13 @@ def test_no_repository_policy_at_all(world: dict[str, Any], capsys: pytest.Captu
 
 
 def test_identity_policy_missing_the_repository(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    inline = {"Version": "2012-10-17", "Statement": [TOKEN, {
-        "Effect": "Allow", "Action": PULL2, "Resource": f"arn:aws:ecr:{REGION}:{REG}:repository/billing"}]}
+    inline = {
+        "Version": "2012-10-17",
+        "Statement": [
+            TOKEN,
+            {"Effect": "Allow", "Action": PULL2, "Resource": f"arn:aws:ecr:{REGION}:{REG}:repository/billing"},
+        ],
+    }
     image, role = _make(world, "norepo", inline=inline)
     code, data = doctor(world, capsys, image, role)
     assert (code, data["denied_by"], data["step"]) == (1, "identity", "ecr:BatchGetImage")
@@ -191,8 +252,10 @@ def test_repository_not_found(world: dict[str, Any], capsys: pytest.CaptureFixtu
 
 
 def test_explicit_deny(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    deny = {"Version": "2012-10-17", "Statement": [
-        {"Sid": "NoImagePulls", "Effect": "Deny", "Action": "ecr:BatchGetImage", "Resource": "*"}]}
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "NoImagePulls", "Effect": "Deny", "Action": "ecr:BatchGetImage", "Resource": "*"}],
+    }
     image, role = _make(world, "deny", managed=deny)
     code, data = doctor(world, capsys, image, role)
     assert (code, data["denied_by"], data["explicit"]) == (1, "identity", True)
@@ -212,8 +275,21 @@ def test_unreadable_registry_side_is_unknown(world: dict[str, Any], capsys: pyte
 def test_session_arn_and_text_output(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     image, role = _make(world, "session")
     session = role.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + "/task-1"
-    code = main(["doctor", "--image", image, "--role", session, "--registry-profile", "registry",
-                 "--app-profile", "app", "--endpoint-url", world["endpoint"]])
+    code = main(
+        [
+            "doctor",
+            "--image",
+            image,
+            "--role",
+            session,
+            "--registry-profile",
+            "registry",
+            "--app-profile",
+            "app",
+            "--endpoint-url",
+            world["endpoint"],
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and out.startswith(f"ALLOWED: {session}")
     assert "Reads (read-only):" in out and "[ok  ] iam:GetRole" in out

@@ -8,18 +8,26 @@ from typing import Any
 
 import pytest
 
-from components.cli import main
+from ecr_shared_services.cli import main
 
 APP, REG = "123456789012", "987654321098"
 ROLE = f"arn:aws:iam::{APP}:role/ecsTaskExecutionRole"
 REPO_ARN = f"arn:aws:ecr:us-east-1:{REG}:repository/payment-service"
 IMAGE = f"{REG}.dkr.ecr.us-east-1.amazonaws.com/payment-service:latest"
 PULL2 = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-SEED_REPO = {"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{APP}:root"}, "Action": PULL2, "Resource": REPO_ARN}]}
-SEED_IDENTITY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-    {"Effect": "Allow", "Action": PULL2, "Resource": REPO_ARN}]}
+SEED_REPO = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{APP}:root"}, "Action": PULL2, "Resource": REPO_ARN}
+    ],
+}
+SEED_IDENTITY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {"Effect": "Allow", "Action": PULL2, "Resource": REPO_ARN},
+    ],
+}
 
 
 def write(tmp_path: Path, name: str, data: Any) -> str:
@@ -54,7 +62,10 @@ def test_seed_example_allowed_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 0
     assert data["decision"] == "allow" and data["denied_by"] is None and data["step"] is None
     assert [s["action"] for s in data["steps"]][:3] == [
-        "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+        "ecr:GetAuthorizationToken",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+    ]
     assert data["cross_account"] is True
 
 
@@ -64,10 +75,15 @@ def test_repository_policy_missing_account(tmp_path: Path, capsys: pytest.Captur
     data = json.loads(out)
     assert code == 1
     assert (data["decision"], data["denied_by"], data["explicit"], data["step"]) == (
-        "deny", "resource", False, "ecr:BatchGetImage")
+        "deny",
+        "resource",
+        False,
+        "ecr:BatchGetImage",
+    )
     assert data["message"] == (
         f"User: {ROLE} is not authorized to perform: ecr:BatchGetImage on resource: {REPO_ARN} "
-        "because no resource-based policy allows the ecr:BatchGetImage action")
+        "because no resource-based policy allows the ecr:BatchGetImage action"
+    )
     fix = data["fixes"][0]
     assert fix["side"] == "resource" and fix["statement"]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == ROLE
     assert sorted(fix["statement"]["Action"]) == PULL2
@@ -80,8 +96,10 @@ def test_missing_authorization_token_text(tmp_path: Path, capsys: pytest.Capture
     first, second = out.splitlines()[:2]
     assert first == f"DENIED: {ROLE} cannot pull {IMAGE}"
     assert "identity policies" in second and "ecr:GetAuthorizationToken" in second
-    assert (f"User: {ROLE} is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no "
-            "identity-based policy allows the ecr:GetAuthorizationToken action") in out
+    assert (
+        f"User: {ROLE} is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no "
+        "identity-based policy allows the ecr:GetAuthorizationToken action"
+    ) in out
     assert '"Resource": "*"' in out  # the statement to add
 
 
@@ -99,19 +117,29 @@ def test_explicit_deny_names_sid_and_policy(tmp_path: Path, capsys: pytest.Captu
 
 def test_scp_and_boundary_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     s3_only = {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-    code, out, _ = explain(capsys, *seed_args(tmp_path), "--scp", write(tmp_path, "scp.json", s3_only),
-                           "--format", "json")
+    code, out, _ = explain(
+        capsys, *seed_args(tmp_path), "--scp", write(tmp_path, "scp.json", s3_only), "--format", "json"
+    )
     assert code == 1 and json.loads(out)["denied_by"] == "scp"
-    code, out, _ = explain(capsys, *seed_args(tmp_path), "--boundary", write(tmp_path, "b.json", s3_only),
-                           "--format", "json")
+    code, out, _ = explain(
+        capsys, *seed_args(tmp_path), "--boundary", write(tmp_path, "b.json", s3_only), "--format", "json"
+    )
     data = json.loads(out)
     assert code == 1 and data["denied_by"] == "boundary"
     assert data["message"].endswith("because no permissions boundary allows the ecr:GetAuthorizationToken action")
 
 
 def test_org_condition_needs_org_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    org_repo = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": PULL2,
-                               "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}
+    org_repo = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": PULL2,
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+            }
+        ]
+    }
     code, out, _ = explain(capsys, *seed_args(tmp_path, repo=org_repo), "--format", "json")
     data = json.loads(out)
     assert code == 3 and data["decision"] == "unknown"
@@ -124,11 +152,23 @@ def test_org_condition_needs_org_id(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_aws_cli_response_shapes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo_response = {"registryId": REG, "repositoryName": "payment-service", "policyText": json.dumps(SEED_REPO)}
-    role_policy = {"RoleName": "ecsTaskExecutionRole", "PolicyName": "inline-policy-name",
-                   "PolicyDocument": SEED_IDENTITY}
-    args = ["--principal", ROLE, "--image", IMAGE,
-            "--identity-policy", write(tmp_path, "role-policy.json", role_policy),
-            "--repository-policy", write(tmp_path, "repo-policy.json", repo_response), "--format", "json"]
+    role_policy = {
+        "RoleName": "ecsTaskExecutionRole",
+        "PolicyName": "inline-policy-name",
+        "PolicyDocument": SEED_IDENTITY,
+    }
+    args = [
+        "--principal",
+        ROLE,
+        "--image",
+        IMAGE,
+        "--identity-policy",
+        write(tmp_path, "role-policy.json", role_policy),
+        "--repository-policy",
+        write(tmp_path, "repo-policy.json", repo_response),
+        "--format",
+        "json",
+    ]
     code, out, _ = explain(capsys, *args)
     assert code == 0 and json.loads(out)["inputs"]["identity_policies"] == ["inline-policy-name"]
 
@@ -159,28 +199,40 @@ def test_bad_input_exits_2(args: list[str], needle: str, capsys: pytest.CaptureF
 
 
 def test_invalid_policy_json_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = explain(capsys, "--principal", ROLE, "--image", IMAGE,
-                           "--identity-policy", write(tmp_path, "bad.json", "{not json"))
+    code, _, err = explain(
+        capsys, "--principal", ROLE, "--image", IMAGE, "--identity-policy", write(tmp_path, "bad.json", "{not json")
+    )
     assert code == 2 and "not valid JSON" in err
     no_effect = {"Statement": [{"Action": "ecr:*", "Resource": "*"}]}
-    code, _, err = explain(capsys, "--principal", ROLE, "--image", IMAGE,
-                           "--identity-policy", write(tmp_path, "noeffect.json", no_effect))
+    code, _, err = explain(
+        capsys, "--principal", ROLE, "--image", IMAGE, "--identity-policy", write(tmp_path, "noeffect.json", no_effect)
+    )
     assert code == 2 and "Effect" in err
 
 
 def _stack_outputs(tmp_path: Path, repo_policy: Any, role_policy: Any, url: str | None = None) -> list[str]:
     url = url or IMAGE.rsplit(":", 1)[0]
     registry = {
-        "registryId": REG, "region": "us-east-1",
-        "repositories": {"payment-service": {"name": "payment-service", "arn": REPO_ARN,
-                                             "url": IMAGE.rsplit(":", 1)[0]}},
+        "registryId": REG,
+        "region": "us-east-1",
+        "repositories": {
+            "payment-service": {"name": "payment-service", "arn": REPO_ARN, "url": IMAGE.rsplit(":", 1)[0]}
+        },
         "grants": {"payment-service": [{"kind": "account", "account_id": APP, "access": "pull"}]},
         "repositoryPolicies": {"payment-service": json.dumps(repo_policy)},
     }
-    application = {"roleArn": ROLE, "roleName": "ecsTaskExecutionRole",
-                   "imageRepositories": {"payment-service": url}, "rolePolicy": json.dumps(role_policy)}
-    return ["--registry-outputs", write(tmp_path, "registry.json", registry),
-            "--application-outputs", write(tmp_path, "app.json", application)]
+    application = {
+        "roleArn": ROLE,
+        "roleName": "ecsTaskExecutionRole",
+        "imageRepositories": {"payment-service": url},
+        "rolePolicy": json.dumps(role_policy),
+    }
+    return [
+        "--registry-outputs",
+        write(tmp_path, "registry.json", registry),
+        "--application-outputs",
+        write(tmp_path, "app.json", application),
+    ]
 
 
 def test_stack_outputs_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,8 +240,9 @@ def test_stack_outputs_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     data = json.loads(out)
     assert code == 0 and data["principal"] == ROLE and data["repository"]["arn"] == REPO_ARN
     only_token = {"Statement": [SEED_IDENTITY["Statement"][0]]}
-    code, out, _ = explain(capsys, *_stack_outputs(tmp_path, SEED_REPO, only_token),
-                           "--repository", "payment-service", "--format", "json")
+    code, out, _ = explain(
+        capsys, *_stack_outputs(tmp_path, SEED_REPO, only_token), "--repository", "payment-service", "--format", "json"
+    )
     assert code == 1 and json.loads(out)["denied_by"] == "identity"
 
 

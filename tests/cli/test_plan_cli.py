@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.cli import main
+from ecr_shared_services.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,10 @@ def test_plan_exits_1_when_a_stack_would_fail(tmp_path: Path) -> None:
         config.read_text().replace("[checkout-api, payment-service]", "[checkout-api, base-images/python]")
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "components.cli", "plan", str(tmp_path)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "ecr_shared_services.cli", "plan", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 1
     assert "=== stack checkout (application, account 210987654321, us-east-1): FAILS" in proc.stdout

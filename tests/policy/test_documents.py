@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from seed_examples import CENTRAL, MULTI_ACCOUNT, REGION, REPOSITORY_ARN, role_scoped
 
-from components.errors import PolicySizeError
-from components.policy.actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, PUSH_ACTIONS
-from components.policy.identity_policy import identity_policy, logs_policy
-from components.policy.repository_policy import repository_policy, repository_policy_json
-from components.policy.sizing import REPOSITORY_POLICY, TRUST_POLICY, check_size, measure, to_json
-from components.spec.consumers import AccountConsumer, LambdaConsumer, OrganizationConsumer, RoleConsumer
+from ecr_shared_services.errors import PolicySizeError
+from ecr_shared_services.policy.actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, PUSH_ACTIONS
+from ecr_shared_services.policy.identity_policy import identity_policy, logs_policy
+from ecr_shared_services.policy.repository_policy import repository_policy, repository_policy_json
+from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, TRUST_POLICY, check_size, measure, to_json
+from ecr_shared_services.spec.consumers import AccountConsumer, LambdaConsumer, OrganizationConsumer, RoleConsumer
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 
@@ -173,8 +173,8 @@ def test_logs_policy_is_scoped_to_the_log_groups() -> None:
 
 
 def test_grants_name_every_principal_the_policy_lets_in() -> None:
-    from components.policy.grants import grants_json
-    from components.spec.registry import SharedRegistryArgs
+    from ecr_shared_services.policy.grants import grants_json
+    from ecr_shared_services.spec.registry import SharedRegistryArgs
 
     args = SharedRegistryArgs.parse(
         {

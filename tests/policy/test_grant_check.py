@@ -5,11 +5,11 @@ import json
 import pytest
 from seed_examples import APPLICATION_ACCOUNT, REGION, REPOSITORY, REPOSITORY_ARN
 
-from components.errors import AccessNotGrantedError
-from components.policy.grant_check import check_grants, missing_grants
-from components.policy.identity_policy import identity_policy
-from components.policy.repository_policy import repository_policy_json
-from components.spec.consumers import AccountConsumer, OrganizationConsumer, RoleConsumer
+from ecr_shared_services.errors import AccessNotGrantedError
+from ecr_shared_services.policy.grant_check import check_grants, missing_grants
+from ecr_shared_services.policy.identity_policy import identity_policy
+from ecr_shared_services.policy.repository_policy import repository_policy_json
+from ecr_shared_services.spec.consumers import AccountConsumer, OrganizationConsumer, RoleConsumer
 
 REPOS = {REPOSITORY: {"name": REPOSITORY, "arn": REPOSITORY_ARN, "url": "x"}}
 ROLE = RoleConsumer(account_id=APPLICATION_ACCOUNT, role_names=["ecsTaskExecutionRole"])

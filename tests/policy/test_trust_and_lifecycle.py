@@ -2,10 +2,10 @@
 
 import pytest
 
-from components.policy.lifecycle import lifecycle_policy
-from components.policy.trust_policy import trust_policy
-from components.spec.puller import TrustSpec
-from components.spec.repository import LifecycleSpec
+from ecr_shared_services.policy.lifecycle import lifecycle_policy
+from ecr_shared_services.policy.trust_policy import trust_policy
+from ecr_shared_services.spec.puller import TrustSpec
+from ecr_shared_services.spec.repository import LifecycleSpec
 
 ACCOUNT = "123456789012"
 

@@ -8,8 +8,10 @@ from ecr_guardrails.catalog import RULES
 from ecr_guardrails.model import Resource
 
 
-def findings_by_rule(resources: list[Resource], config: dict[str, dict[str, Any]] | None = None,
-                     ) -> dict[str, list[tuple[str, str | None]]]:
+def findings_by_rule(
+    resources: list[Resource],
+    config: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, list[tuple[str, str | None]]]:
     """Rule name -> [(message, urn)] for every rule that reported something."""
     config = config or {}
     out: dict[str, list[tuple[str, str | None]]] = {}
@@ -26,7 +28,9 @@ def findings_by_rule(resources: list[Resource], config: dict[str, dict[str, Any]
     return out
 
 
-def mandatory_findings(resources: list[Resource], config: dict[str, dict[str, Any]] | None = None,
-                       ) -> dict[str, list[tuple[str, str | None]]]:
+def mandatory_findings(
+    resources: list[Resource],
+    config: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, list[tuple[str, str | None]]]:
     mandatory = {r.name for r in RULES if r.level == "mandatory"}
     return {k: v for k, v in findings_by_rule(resources, config).items() if k in mandatory}

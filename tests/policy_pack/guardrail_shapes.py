@@ -62,7 +62,9 @@ def account_pull() -> dict[str, Any]:
 
 def role_pull() -> dict[str, Any]:
     return statement(
-        {"AWS": f"arn:aws:iam::{APP}:root"}, PULL, "PullRole",
+        {"AWS": f"arn:aws:iam::{APP}:root"},
+        PULL,
+        "PullRole",
         Condition={"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{APP}:role/payments-task"]}},
     )
 
@@ -73,14 +75,18 @@ def org_pull() -> dict[str, Any]:
 
 def org_paths_pull() -> dict[str, Any]:
     return statement(
-        {"AWS": "*"}, PULL, "PullOrgPaths",
+        {"AWS": "*"},
+        PULL,
+        "PullOrgPaths",
         Condition={"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORG}/r-ab12/ou-ab12-11111111/*"]}},
     )
 
 
 def lambda_pull() -> dict[str, Any]:
     return statement(
-        {"Service": "lambda.amazonaws.com"}, ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "LambdaPull",
+        {"Service": "lambda.amazonaws.com"},
+        ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        "LambdaPull",
         Condition={"StringLike": {"aws:sourceArn": f"arn:aws:lambda:{REGION}:{APP}:function:*"}},
     )
 
@@ -95,24 +101,40 @@ def document(*statements: dict[str, Any]) -> dict[str, Any]:
 
 def repository_policy(*statements: dict[str, Any], repo: str = "payments", as_dict: bool = False) -> Resource:
     body = document(*(statements or (account_pull(), role_pull(), org_pull(), org_paths_pull(), lambda_pull())))
-    return make(REPOSITORY_POLICY, f"registry-{repo}-policy",
-                {"repository": repo, "policy": body if as_dict else json.dumps(body)})
+    return make(
+        REPOSITORY_POLICY,
+        f"registry-{repo}-policy",
+        {"repository": repo, "policy": body if as_dict else json.dumps(body)},
+    )
 
 
 def lifecycle_policy(repo: str = "payments") -> Resource:
-    rules = {"rules": [{"rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
-                                                           "countUnit": "days", "countNumber": 14},
-                        "action": {"type": "expire"}}]}
+    rules = {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": 14,
+                },
+                "action": {"type": "expire"},
+            }
+        ]
+    }
     return make(LIFECYCLE_POLICY, f"registry-{repo}-lifecycle", {"repository": repo, "policy": json.dumps(rules)})
 
 
 def trust_policy(service: str = "ecs-tasks.amazonaws.com") -> dict[str, Any]:
-    return document({
-        "Effect": "Allow",
-        "Principal": {"Service": service},
-        "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceAccount": APP}},
-    })
+    return document(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": APP}},
+        }
+    )
 
 
 def role(name: str = "payments-task", **overrides: Any) -> Resource:
@@ -129,8 +151,11 @@ def pull_policy(*repos: str) -> dict[str, Any]:
 
 
 def role_policy(role_name: str = "payments-task", body: Any = None) -> Resource:
-    return make(ROLE_POLICY, f"app-{role_name}-pull",
-                {"role": role_name, "policy": json.dumps(body if body is not None else pull_policy())})
+    return make(
+        ROLE_POLICY,
+        f"app-{role_name}-pull",
+        {"role": role_name, "policy": json.dumps(body if body is not None else pull_policy())},
+    )
 
 
 def registry_stack() -> list[Resource]:
@@ -142,5 +167,6 @@ def application_stack() -> list[Resource]:
 
 
 def replace_props(resource: Resource, **props: Any) -> Resource:
-    return Resource(resource.type, resource.name, resource.urn, {**resource.props, **props},
-                    resource.property_dependencies)
+    return Resource(
+        resource.type, resource.name, resource.urn, {**resource.props, **props}, resource.property_dependencies
+    )

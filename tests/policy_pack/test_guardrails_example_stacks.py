@@ -14,7 +14,7 @@ from ecr_guardrails.model import Resource
 from guardrail_runner import findings_by_rule, mandatory_findings
 
 ROOT = Path(__file__).resolve().parents[2]
-plan_runner = pytest.importorskip("components.plan.runner")
+plan_runner = pytest.importorskip("ecr_shared_services.plan.runner")
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,12 @@ def stacks() -> dict[str, list[Resource]]:
 
 def test_example_stacks_create_the_resources_the_pack_guards(stacks: dict[str, list[Resource]]) -> None:
     kinds = {r.type for resources in stacks.values() for r in resources}
-    assert {"aws:ecr/repository:Repository", "aws:ecr/repositoryPolicy:RepositoryPolicy",
-            "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"} <= kinds
+    assert {
+        "aws:ecr/repository:Repository",
+        "aws:ecr/repositoryPolicy:RepositoryPolicy",
+        "aws:iam/role:Role",
+        "aws:iam/rolePolicy:RolePolicy",
+    } <= kinds
 
 
 def test_example_stacks_pass_every_mandatory_rule(stacks: dict[str, list[Resource]]) -> None:
@@ -60,6 +64,7 @@ def _edit_policy(key: str, edit: Callable[[dict[str, Any]], None]) -> Callable[[
         body = props[key] if isinstance(props[key], dict) else json.loads(props[key])
         edit(body)
         props[key] = json.dumps(body)
+
     return change
 
 
@@ -85,18 +90,35 @@ MUTATIONS: dict[str, tuple[str, str, Callable[[dict[str, Any]], None]]] = {
     "ecr-tag-immutability": ("registry", REPO, lambda p: p.update(imageTagMutability="MUTABLE")),
     "ecr-image-scanning": ("registry", REPO, lambda p: p.update(imageScanningConfiguration={"scanOnPush": False})),
     "ecr-force-delete-off": ("registry", REPO, lambda p: p.update(forceDelete=True)),
-    "ecr-repository-policy-not-public": ("registry", REPO_POLICY,
-                                         _edit_policy("policy", lambda b: _statements(b).append(dict(OPEN)))),
-    "ecr-repository-policy-accepted-by-ecr": ("registry", REPO_POLICY, _edit_policy(
-        "policy", lambda b: _statements(b)[0].update(Resource="*"))),
-    "ecr-repository-policy-no-wildcard-actions": ("registry", REPO_POLICY, _edit_policy(
-        "policy", lambda b: _statements(b)[0].update(Action="ecr:*"))),
-    "ecr-pull-scoped-to-repositories": ("payments", ROLE_POLICY, _edit_policy(
-        "policy", lambda b: _pull_statement(b).update(Resource="*"))),
+    "ecr-repository-policy-not-public": (
+        "registry",
+        REPO_POLICY,
+        _edit_policy("policy", lambda b: _statements(b).append(dict(OPEN))),
+    ),
+    "ecr-repository-policy-accepted-by-ecr": (
+        "registry",
+        REPO_POLICY,
+        _edit_policy("policy", lambda b: _statements(b)[0].update(Resource="*")),
+    ),
+    "ecr-repository-policy-no-wildcard-actions": (
+        "registry",
+        REPO_POLICY,
+        _edit_policy("policy", lambda b: _statements(b)[0].update(Action="ecr:*")),
+    ),
+    "ecr-pull-scoped-to-repositories": (
+        "payments",
+        ROLE_POLICY,
+        _edit_policy("policy", lambda b: _pull_statement(b).update(Resource="*")),
+    ),
     "ecr-puller-has-authorization-token": ("payments", ROLE_POLICY, _edit_policy("policy", _drop_token)),
-    "iam-trust-not-public": ("payments", ROLE, _edit_policy(
-        "assumeRolePolicy", lambda b: _statements(b).append(
-            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}))),
+    "iam-trust-not-public": (
+        "payments",
+        ROLE,
+        _edit_policy(
+            "assumeRolePolicy",
+            lambda b: _statements(b).append({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}),
+        ),
+    ),
 }
 
 

@@ -60,15 +60,17 @@ def _app(body: dict[str, Any], **role_props: Any) -> list[Resource]:
 
 def _big_repository_policy() -> list[Resource]:
     many = [f"arn:aws:iam::{APP}:role/role-{i:04d}-with-a-fairly-long-name" for i in range(250)]
-    st = statement({"AWS": f"arn:aws:iam::{APP}:root"}, PULL,
-                   Condition={"ArnEquals": {"aws:PrincipalArn": many}})
+    st = statement({"AWS": f"arn:aws:iam::{APP}:root"}, PULL, Condition={"ArnEquals": {"aws:PrincipalArn": many}})
     return _with_policy(st)
 
 
 def _too_many_attachments() -> list[Resource]:
     attachments = [
-        make(ROLE_POLICY_ATTACHMENT, f"att-{i}", {"role": "payments-task",
-                                                 "policyArn": f"arn:aws:iam::{APP}:policy/p{i}"})
+        make(
+            ROLE_POLICY_ATTACHMENT,
+            f"att-{i}",
+            {"role": "payments-task", "policyArn": f"arn:aws:iam::{APP}:policy/p{i}"},
+        )
         for i in range(11)
     ]
     return [*application_stack(), *attachments]
@@ -95,27 +97,43 @@ CASES: dict[str, Callable[[], list[Resource]]] = {
     "ecr-kms-encryption": lambda: _registry(encryptionConfigurations=[{"encryptionType": "AES256"}]),
     "ecr-force-delete-off": lambda: _registry(forceDelete=True),
     "ecr-policy-size": _big_repository_policy,
-    "ecr-pull-scoped-to-repositories": lambda: _app(document(
-        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-        {"Effect": "Allow", "Action": PULL, "Resource": f"arn:aws:ecr:us-east-1:{APP}:repository/*"},
-    )),
-    "ecr-puller-has-authorization-token": lambda: _app(document(
-        {"Effect": "Allow", "Action": PULL, "Resource": repo_arn("payments")},
-    )),
-    "ecr-authorization-token-on-any-resource": lambda: _app(document(
-        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-        {"Effect": "Allow", "Action": ["ecr:GetAuthorizationToken", *PULL], "Resource": repo_arn("payments")},
-    )),
-    "ecr-identity-policy-no-wildcard-actions": lambda: _app(document(
-        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-        {"Effect": "Allow", "Action": "ecr:*", "Resource": repo_arn("payments")},
-    )),
-    "iam-trust-not-public": lambda: _app(pull_policy(), assumeRolePolicy=json.dumps(document(
-        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
-    ))),
-    "iam-trust-service-source-account": lambda: _app(pull_policy(), assumeRolePolicy=json.dumps(document(
-        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ))),
+    "ecr-pull-scoped-to-repositories": lambda: _app(
+        document(
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+            {"Effect": "Allow", "Action": PULL, "Resource": f"arn:aws:ecr:us-east-1:{APP}:repository/*"},
+        )
+    ),
+    "ecr-puller-has-authorization-token": lambda: _app(
+        document(
+            {"Effect": "Allow", "Action": PULL, "Resource": repo_arn("payments")},
+        )
+    ),
+    "ecr-authorization-token-on-any-resource": lambda: _app(
+        document(
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["ecr:GetAuthorizationToken", *PULL], "Resource": repo_arn("payments")},
+        )
+    ),
+    "ecr-identity-policy-no-wildcard-actions": lambda: _app(
+        document(
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+            {"Effect": "Allow", "Action": "ecr:*", "Resource": repo_arn("payments")},
+        )
+    ),
+    "iam-trust-not-public": lambda: _app(
+        pull_policy(),
+        assumeRolePolicy=json.dumps(
+            document({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"})
+        ),
+    ),
+    "iam-trust-service-source-account": lambda: _app(
+        pull_policy(),
+        assumeRolePolicy=json.dumps(
+            document(
+                {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            )
+        ),
+    ),
     "iam-policy-size": lambda: [
         *application_stack(),
         make(MANAGED_POLICY, "big", {"policy": json.dumps(pull_policy(*[f"repo-{i:04d}" for i in range(120)]))}),
@@ -157,21 +175,34 @@ def test_messages_name_resource_and_fix() -> None:
 
 
 def test_registry_scanning_configuration_covers_repositories_without_scan_on_push() -> None:
-    scanning = make(REGISTRY_SCANNING, "scanning", {
-        "scanType": "ENHANCED",
-        "rules": [{"scanFrequency": "CONTINUOUS_SCAN",
-                   "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}],
-    })
+    scanning = make(
+        REGISTRY_SCANNING,
+        "scanning",
+        {
+            "scanType": "ENHANCED",
+            "rules": [
+                {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}
+            ],
+        },
+    )
     resources = [*_registry(imageScanningConfiguration={"scanOnPush": False}), scanning]
     assert "ecr-image-scanning" not in findings_by_rule(resources, CONFIG)
 
 
 def test_scanning_rule_that_covers_only_some_repositories() -> None:
-    scanning = make(REGISTRY_SCANNING, "scanning", {
-        "scanType": "BASIC",
-        "rules": [{"scanFrequency": "SCAN_ON_PUSH",
-                   "repositoryFilters": [{"filter": "team-a/*", "filterType": "WILDCARD"}]}],
-    })
+    scanning = make(
+        REGISTRY_SCANNING,
+        "scanning",
+        {
+            "scanType": "BASIC",
+            "rules": [
+                {
+                    "scanFrequency": "SCAN_ON_PUSH",
+                    "repositoryFilters": [{"filter": "team-a/*", "filterType": "WILDCARD"}],
+                }
+            ],
+        },
+    )
     covered = repository("team-a/api", imageScanningConfiguration={"scanOnPush": False})
     uncovered = repository("team-b/api", imageScanningConfiguration={"scanOnPush": False})
     resources = [covered, uncovered, lifecycle_policy("team-a/api"), lifecycle_policy("team-b/api"), scanning]

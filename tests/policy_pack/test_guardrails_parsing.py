@@ -12,10 +12,14 @@ from ecr_guardrails.principals import account_of, is_account_root, is_public, pr
 from ecr_guardrails.values import UNKNOWN, plain
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-SINGLE: dict[str, Any] = {"Version": "2012-10-17",
-                          "Statement": {"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}}
-LISTED: dict[str, Any] = {"Version": "2012-10-17",
-                          "Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage"]}]}
+SINGLE: dict[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": {"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
+}
+LISTED: dict[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage"]}],
+}
 
 
 @pytest.mark.parametrize("body", [SINGLE, LISTED, json.dumps(SINGLE), json.dumps(LISTED, indent=2)])
@@ -63,8 +67,9 @@ def test_public_principals(element: Any, public: bool) -> None:
 
 
 def test_principal_accounts_and_roots() -> None:
-    principals = principals_of({"AWS": ["arn:aws:iam::111111111111:root", "222222222222",
-                                        "arn:aws-us-gov:iam::333333333333:role/x"]})
+    principals = principals_of(
+        {"AWS": ["arn:aws:iam::111111111111:root", "222222222222", "arn:aws-us-gov:iam::333333333333:role/x"]}
+    )
     assert isinstance(principals, list)
     assert [account_of(p) for p in principals] == ["111111111111", "222222222222", "333333333333"]
     assert [is_account_root(p) for p in principals] == [True, True, False]
@@ -114,8 +119,12 @@ def test_a_narrowing_clause_wins_over_a_non_narrowing_one() -> None:
 
 
 def test_narrowed_accounts_from_account_and_arn_keys() -> None:
-    conditions = conditions_of({"StringEquals": {"aws:PrincipalAccount": "111111111111"},
-                                "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/ci"}})
+    conditions = conditions_of(
+        {
+            "StringEquals": {"aws:PrincipalAccount": "111111111111"},
+            "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/ci"},
+        }
+    )
     assert narrowed_accounts(conditions) == {"111111111111", "222222222222"}
 
 

@@ -41,11 +41,13 @@ def stack(name: str, resources: list[Resource], config: dict[str, Any] | None = 
 
 # ------------------------------------------------------------------------------------ not public
 
+
 @pytest.mark.parametrize("as_dict", [False, True])
 @pytest.mark.parametrize("principal", ["*", {"AWS": "*"}, {"AWS": ["*"]}, {"AWS": "arn:aws:iam::*:root"}])
 def test_public_principal_fails(principal: Any, as_dict: bool) -> None:
-    [message] = messages("ecr-repository-policy-not-public",
-                         repository_policy(statement(principal, PULL, "Open"), as_dict=as_dict))
+    [message] = messages(
+        "ecr-repository-policy-not-public", repository_policy(statement(principal, PULL, "Open"), as_dict=as_dict)
+    )
     assert 'statement 1 (Sid "Open")' in message and "Fix:" in message
 
 
@@ -64,8 +66,15 @@ def test_public_principal_with_a_condition_that_narrows_nothing_fails(condition:
     assert len(messages("ecr-repository-policy-not-public", resource)) == 1
 
 
-@pytest.mark.parametrize("st", [org_pull(), org_paths_pull(), lambda_pull(),
-                                statement("*", PULL, Condition={"StringEquals": {"aws:PrincipalAccount": [APP]}})])
+@pytest.mark.parametrize(
+    "st",
+    [
+        org_pull(),
+        org_paths_pull(),
+        lambda_pull(),
+        statement("*", PULL, Condition={"StringEquals": {"aws:PrincipalAccount": [APP]}}),
+    ],
+)
 def test_narrowed_public_principal_passes(st: dict[str, Any]) -> None:
     assert messages("ecr-repository-policy-not-public", repository_policy(st)) == []
 
@@ -73,13 +82,27 @@ def test_narrowed_public_principal_passes(st: dict[str, Any]) -> None:
 def test_public_deny_is_fine_and_registry_policy_is_checked_too() -> None:
     deny = {"Effect": "Deny", "Principal": "*", "Action": "ecr:*"}
     assert messages("ecr-repository-policy-not-public", repository_policy(deny)) == []
-    registry = make(REGISTRY_POLICY, "registry", {"policy": json.dumps(document(
-        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "ecr:ReplicateImage",
-         "Resource": "arn:aws:ecr:us-east-1:987654321098:repository/*"}))})
+    registry = make(
+        REGISTRY_POLICY,
+        "registry",
+        {
+            "policy": json.dumps(
+                document(
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "*"},
+                        "Action": "ecr:ReplicateImage",
+                        "Resource": "arn:aws:ecr:us-east-1:987654321098:repository/*",
+                    }
+                )
+            )
+        },
+    )
     assert len(messages("ecr-repository-policy-not-public", registry)) == 1
 
 
 # ------------------------------------------------------------------------------------------ push
+
 
 def test_push_to_publisher_passes_and_to_others_fails() -> None:
     config = {"publisherAccountIds": [CI]}
@@ -103,6 +126,7 @@ def test_pull_only_grants_are_not_push() -> None:
 
 # ------------------------------------------------------------------------------ ECR acceptance
 
+
 @pytest.mark.parametrize("action", ["*", "ecr:*", "ECR:*", ["ecr:BatchGetImage", "ecr:*"]])
 def test_wildcard_actions_fail(action: Any) -> None:
     resource = repository_policy(statement({"AWS": f"arn:aws:iam::{APP}:root"}, action))
@@ -110,8 +134,9 @@ def test_wildcard_actions_fail(action: Any) -> None:
 
 
 def test_resource_element_and_authorization_token_are_rejected() -> None:
-    st = statement({"AWS": f"arn:aws:iam::{APP}:root"}, ["ecr:GetAuthorizationToken", *PULL],
-                   Resource=repo_arn("payments"))
+    st = statement(
+        {"AWS": f"arn:aws:iam::{APP}:root"}, ["ecr:GetAuthorizationToken", *PULL], Resource=repo_arn("payments")
+    )
     found = messages("ecr-repository-policy-accepted-by-ecr", repository_policy(st))
     assert len(found) == 2
     assert any("Resource element" in m for m in found) and any("GetAuthorizationToken" in m for m in found)
@@ -151,14 +176,17 @@ def test_principals_allowed_is_silent_until_configured() -> None:
 
 def test_repository_policy_size_limit() -> None:
     small = repository_policy()
-    padded = make("aws:ecr/repositoryPolicy:RepositoryPolicy", "big",
-                  {"policy": json.dumps(document(*[statement({"AWS": f"arn:aws:iam::{i:012d}:root"}, PULL)
-                                                   for i in range(80)]))})
+    padded = make(
+        "aws:ecr/repositoryPolicy:RepositoryPolicy",
+        "big",
+        {"policy": json.dumps(document(*[statement({"AWS": f"arn:aws:iam::{i:012d}:root"}, PULL) for i in range(80)]))},
+    )
     assert messages("ecr-policy-size", small) == []
     assert "10240" in messages("ecr-policy-size", padded)[0]
 
 
 # ----------------------------------------------------------------------------------- repository
+
 
 @pytest.mark.parametrize(
     ("props", "config", "count"),
@@ -191,6 +219,7 @@ def test_kms_encryption_and_allowed_keys() -> None:
 
 # ---------------------------------------------------------------------------------- pulling side
 
+
 @pytest.mark.parametrize(
     ("resource_value", "config", "count"),
     [
@@ -199,10 +228,16 @@ def test_kms_encryption_and_allowed_keys() -> None:
         ("*", {}, 1),
         ("arn:aws:ecr:us-east-1:987654321098:repository/*", {}, 1),
         ("arn:aws:ecr:*:987654321098:repository/payments", {}, 1),
-        ("arn:aws:ecr:us-east-1:987654321098:repository/team-a/*",
-         {"allowedWildcardPrefixes": ["arn:aws:ecr:us-east-1:987654321098:repository/team-a/"]}, 0),
-        ("arn:aws:ecr:us-east-1:987654321098:repository/*",
-         {"allowedWildcardPrefixes": ["arn:aws:ecr:us-east-1:987654321098:repository/team-a/"]}, 1),
+        (
+            "arn:aws:ecr:us-east-1:987654321098:repository/team-a/*",
+            {"allowedWildcardPrefixes": ["arn:aws:ecr:us-east-1:987654321098:repository/team-a/"]},
+            0,
+        ),
+        (
+            "arn:aws:ecr:us-east-1:987654321098:repository/*",
+            {"allowedWildcardPrefixes": ["arn:aws:ecr:us-east-1:987654321098:repository/team-a/"]},
+            1,
+        ),
     ],
 )
 def test_pull_scoped_to_repositories(resource_value: Any, config: dict[str, Any], count: int) -> None:
@@ -258,8 +293,9 @@ def test_trust_service_source_account_only_for_supporting_services() -> None:
     bare = {"Effect": "Allow", "Principal": {"Service": ["ecs-tasks.amazonaws.com"]}, "Action": "sts:AssumeRole"}
     assert len(messages("iam-trust-service-source-account", role(assumeRolePolicy=json.dumps(document(bare))))) == 1
     ec2 = role(assumeRolePolicy=json.dumps(trust_policy("ec2.amazonaws.com")))
-    ec2.props["assumeRolePolicy"] = json.dumps(document(
-        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}))
+    ec2.props["assumeRolePolicy"] = json.dumps(
+        document({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+    )
     assert messages("iam-trust-service-source-account", ec2) == []
     config = {"servicesSupportingSourceAccount": ["ec2.amazonaws.com"]}
     assert len(messages("iam-trust-service-source-account", ec2, config)) == 1
@@ -267,21 +303,33 @@ def test_trust_service_source_account_only_for_supporting_services() -> None:
 
 def test_trust_policy_size_uses_configured_quota() -> None:
     arns = [f"arn:aws:iam::{CI}:role/deployer-{i:03d}" for i in range(60)]
-    big = role(assumeRolePolicy=json.dumps(document(
-        {"Effect": "Allow", "Principal": {"AWS": arns}, "Action": "sts:AssumeRole"})))
+    big = role(
+        assumeRolePolicy=json.dumps(
+            document({"Effect": "Allow", "Principal": {"AWS": arns}, "Action": "sts:AssumeRole"})
+        )
+    )
     assert len(messages("iam-policy-size", big)) == 1
     assert messages("iam-policy-size", big, {"trustPolicyMaxCharacters": 4096.0}) == []
 
 
 # ------------------------------------------------------------------------------------ stack rules
 
+
 def test_token_may_come_from_another_policy_or_an_aws_managed_attachment() -> None:
     pull_only = role_policy(body=document({"Effect": "Allow", "Action": PULL, "Resource": repo_arn("payments")}))
-    token = make("aws:iam/rolePolicy:RolePolicy", "token", {"role": "payments-task", "policy": json.dumps(document(
-        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}))})
-    execution = make(ROLE_POLICY_ATTACHMENT, "exec", {
-        "role": "payments-task",
-        "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"})
+    token = make(
+        "aws:iam/rolePolicy:RolePolicy",
+        "token",
+        {
+            "role": "payments-task",
+            "policy": json.dumps(document({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"})),
+        },
+    )
+    execution = make(
+        ROLE_POLICY_ATTACHMENT,
+        "exec",
+        {"role": "payments-task", "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"},
+    )
     assert len(stack("ecr-puller-has-authorization-token", [role(), pull_only])) == 1
     assert stack("ecr-puller-has-authorization-token", [role(), pull_only, token]) == []
     assert stack("ecr-puller-has-authorization-token", [role(), pull_only, execution]) == []
@@ -289,12 +337,22 @@ def test_token_may_come_from_another_policy_or_an_aws_managed_attachment() -> No
 
 def test_token_check_follows_managed_policies_in_the_stack_and_stays_silent_on_foreign_ones() -> None:
     pull_only = role_policy(body=document({"Effect": "Allow", "Action": PULL, "Resource": repo_arn("payments")}))
-    managed = make(MANAGED_POLICY, "token", {"arn": f"arn:aws:iam::{APP}:policy/token", "policy": json.dumps(
-        document({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}))})
-    attach = make(ROLE_POLICY_ATTACHMENT, "attach",
-                  {"role": "payments-task", "policyArn": f"arn:aws:iam::{APP}:policy/token"})
-    foreign = make(ROLE_POLICY_ATTACHMENT, "foreign", {"role": "payments-task",
-                                                       "policyArn": "arn:aws:iam::111111111111:policy/elsewhere"})
+    managed = make(
+        MANAGED_POLICY,
+        "token",
+        {
+            "arn": f"arn:aws:iam::{APP}:policy/token",
+            "policy": json.dumps(document({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"})),
+        },
+    )
+    attach = make(
+        ROLE_POLICY_ATTACHMENT, "attach", {"role": "payments-task", "policyArn": f"arn:aws:iam::{APP}:policy/token"}
+    )
+    foreign = make(
+        ROLE_POLICY_ATTACHMENT,
+        "foreign",
+        {"role": "payments-task", "policyArn": "arn:aws:iam::111111111111:policy/elsewhere"},
+    )
     assert stack("ecr-puller-has-authorization-token", [role(), pull_only, managed, attach]) == []
     assert len(stack("ecr-puller-has-authorization-token", [role(), pull_only, managed])) == 1
     assert stack("ecr-puller-has-authorization-token", [role(), pull_only, foreign]) == []
@@ -315,9 +373,10 @@ def test_inline_policies_of_a_role_are_counted_together() -> None:
 
 
 def test_managed_policy_quota_is_configurable() -> None:
-    attachments = [make(ROLE_POLICY_ATTACHMENT, f"a{i}", {"role": "payments-task",
-                                                           "policyArn": f"arn:aws:iam::{APP}:policy/p{i}"})
-                   for i in range(12)]
+    attachments = [
+        make(ROLE_POLICY_ATTACHMENT, f"a{i}", {"role": "payments-task", "policyArn": f"arn:aws:iam::{APP}:policy/p{i}"})
+        for i in range(12)
+    ]
     assert len(stack("iam-role-policy-quotas", [role(), *attachments])) == 1
     assert stack("iam-role-policy-quotas", [role(), *attachments], {"managedPoliciesPerRole": 20}) == []
 
@@ -325,10 +384,16 @@ def test_managed_policy_quota_is_configurable() -> None:
 def test_lifecycle_matched_through_property_dependencies_when_name_is_unknown() -> None:
     from ecr_guardrails.values import UNKNOWN
     from guardrail_shapes import lifecycle_policy
+
     repo = repository()
     lifecycle = lifecycle_policy()
-    linked = Resource(lifecycle.type, lifecycle.name, lifecycle.urn, {**lifecycle.props, "repository": UNKNOWN},
-                      {"repository": (repo.urn,)})
+    linked = Resource(
+        lifecycle.type,
+        lifecycle.name,
+        lifecycle.urn,
+        {**lifecycle.props, "repository": UNKNOWN},
+        {"repository": (repo.urn,)},
+    )
     other = repository("orders")
     found = rule("ecr-lifecycle-policy-present").run_stack([repo, other, linked], {})
     assert [f.urn for f in found] == [other.urn]

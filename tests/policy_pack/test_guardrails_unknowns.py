@@ -31,40 +31,102 @@ OPTS = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0),
 
 # Resources a preview sends when values come from outputs not yet created.
 UNKNOWN_SHAPES: list[tuple[str, dict[str, Any]]] = [
-    ("aws:ecr/repository:Repository", {"name": U, "imageTagMutability": U, "forceDelete": UNKNOWN_BOOLEAN_VALUE,
-                                       "imageScanningConfiguration": UNKNOWN_OBJECT_VALUE,
-                                       "encryptionConfigurations": UNKNOWN_ARRAY_VALUE}),
-    ("aws:ecr/repository:Repository", {"name": "x", "imageTagMutability": "IMMUTABLE",
-                                       "imageScanningConfiguration": {"scanOnPush": UNKNOWN_BOOLEAN_VALUE},
-                                       "encryptionConfigurations": [{"encryptionType": "KMS", "kmsKey": U}]}),
+    (
+        "aws:ecr/repository:Repository",
+        {
+            "name": U,
+            "imageTagMutability": U,
+            "forceDelete": UNKNOWN_BOOLEAN_VALUE,
+            "imageScanningConfiguration": UNKNOWN_OBJECT_VALUE,
+            "encryptionConfigurations": UNKNOWN_ARRAY_VALUE,
+        },
+    ),
+    (
+        "aws:ecr/repository:Repository",
+        {
+            "name": "x",
+            "imageTagMutability": "IMMUTABLE",
+            "imageScanningConfiguration": {"scanOnPush": UNKNOWN_BOOLEAN_VALUE},
+            "encryptionConfigurations": [{"encryptionType": "KMS", "kmsKey": U}],
+        },
+    ),
     ("aws:ecr/repositoryPolicy:RepositoryPolicy", {"repository": U, "policy": U}),
-    ("aws:ecr/repositoryPolicy:RepositoryPolicy", {"repository": "x", "policy": {
-        "Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Principal": {"AWS": U}, "Action": PULL},
-            {"Effect": "Allow", "Principal": "*", "Action": PULL,
-             "Condition": {"StringEquals": {"aws:PrincipalOrgID": U}}},
-            {"Effect": U, "Principal": "*", "Action": "ecr:*"},
-            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": U},
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": PULL,
-             "Condition": {"ArnLike": {"aws:SourceArn": U}}},
-        ]}}),
+    (
+        "aws:ecr/repositoryPolicy:RepositoryPolicy",
+        {
+            "repository": "x",
+            "policy": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": U}, "Action": PULL},
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": PULL,
+                        "Condition": {"StringEquals": {"aws:PrincipalOrgID": U}},
+                    },
+                    {"Effect": U, "Principal": "*", "Action": "ecr:*"},
+                    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": U},
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": PULL,
+                        "Condition": {"ArnLike": {"aws:SourceArn": U}},
+                    },
+                ],
+            },
+        },
+    ),
     ("aws:ecr/registryPolicy:RegistryPolicy", {"policy": {"Version": "2012-10-17", "Statement": U}}),
-    ("aws:iam/role:Role", {"name": U, "assumeRolePolicy": U, "inlinePolicies": UNKNOWN_ARRAY_VALUE,
-                           "managedPolicyArns": UNKNOWN_ARRAY_VALUE}),
-    ("aws:iam/role:Role", {"name": "r", "assumeRolePolicy": {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": U}, "Action": "sts:AssumeRole"},
-        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole",
-         "Condition": {"StringEquals": {"aws:SourceAccount": U}}}]}}),
-    ("aws:iam/rolePolicy:RolePolicy", {"role": U, "policy": {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": PULL, "Resource": U},
-        {"Effect": "Allow", "Action": PULL, "Resource": [U]},
-        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": U},
-        {"Effect": "Allow", "Action": U, "Resource": "*"}]}}),
+    (
+        "aws:iam/role:Role",
+        {
+            "name": U,
+            "assumeRolePolicy": U,
+            "inlinePolicies": UNKNOWN_ARRAY_VALUE,
+            "managedPolicyArns": UNKNOWN_ARRAY_VALUE,
+        },
+    ),
+    (
+        "aws:iam/role:Role",
+        {
+            "name": "r",
+            "assumeRolePolicy": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": U}, "Action": "sts:AssumeRole"},
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                        "Condition": {"StringEquals": {"aws:SourceAccount": U}},
+                    },
+                ],
+            },
+        },
+    ),
+    (
+        "aws:iam/rolePolicy:RolePolicy",
+        {
+            "role": U,
+            "policy": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": PULL, "Resource": U},
+                    {"Effect": "Allow", "Action": PULL, "Resource": [U]},
+                    {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": U},
+                    {"Effect": "Allow", "Action": U, "Resource": "*"},
+                ],
+            },
+        },
+    ),
     ("aws:iam/policy:Policy", {"policy": U}),
     ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {"role": U, "policyArn": U}),
     ("aws:ecr/lifecyclePolicy:LifecyclePolicy", {"repository": U, "policy": U}),
-    ("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
-     {"scanType": U, "rules": UNKNOWN_ARRAY_VALUE}),
+    (
+        "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
+        {"scanType": U, "rules": UNKNOWN_ARRAY_VALUE},
+    ),
 ]
 
 
@@ -102,8 +164,10 @@ def test_known_violation_next_to_unknowns_is_still_reported() -> None:
     reported: list[str] = []
     [policy] = [p for p in build_policies() if p.name == "ecr-repository-policy-not-public"]
     assert isinstance(policy, ResourceValidationPolicy)
-    policy.validate(_resource_args("aws:ecr/repositoryPolicy:RepositoryPolicy", props),
-                    lambda message, _urn=None: reported.append(message))
+    policy.validate(
+        _resource_args("aws:ecr/repositoryPolicy:RepositoryPolicy", props),
+        lambda message, _urn=None: reported.append(message),
+    )
     assert len(reported) == 1
 
 

@@ -43,7 +43,9 @@ def _read_port(process: subprocess.Popen[bytes]) -> int:
 def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
     process = subprocess.Popen(
         [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(PACK_DIR)],
-        cwd=PACK_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=PACK_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         port = _read_port(process)
@@ -62,20 +64,29 @@ def _struct(values: dict[str, Any]) -> struct_pb2.Struct:
     return out
 
 
-def _configure(stub: analyzer_pb2_grpc.AnalyzerStub, config: dict[str, dict[str, Any]] | None = None,
-               levels: dict[str, int] | None = None) -> None:
+def _configure(
+    stub: analyzer_pb2_grpc.AnalyzerStub,
+    config: dict[str, dict[str, Any]] | None = None,
+    levels: dict[str, int] | None = None,
+) -> None:
     """Configure replaces the whole config, as the engine sends it once per run."""
     policy_config = {}
     for rule in RULES:
-        level = (levels or {}).get(rule.name, analyzer_pb2.MANDATORY if rule.level == "mandatory"
-                                   else analyzer_pb2.ADVISORY)
+        level = (levels or {}).get(
+            rule.name, analyzer_pb2.MANDATORY if rule.level == "mandatory" else analyzer_pb2.ADVISORY
+        )
         policy_config[rule.name] = analyzer_pb2.PolicyConfig(
-            enforcementLevel=level, properties=_struct((config or {}).get(rule.name, {})))
+            enforcementLevel=level, properties=_struct((config or {}).get(rule.name, {}))
+        )
     stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config), timeout=CALL_TIMEOUT)
 
 
-def _analyze(stub: analyzer_pb2_grpc.AnalyzerStub, kind: str, name: str, props: dict[str, Any],
-             ) -> list[analyzer_pb2.AnalyzeDiagnostic]:
+def _analyze(
+    stub: analyzer_pb2_grpc.AnalyzerStub,
+    kind: str,
+    name: str,
+    props: dict[str, Any],
+) -> list[analyzer_pb2.AnalyzeDiagnostic]:
     request = analyzer_pb2.AnalyzeRequest(type=kind, name=name, urn=urn(kind, name), properties=_struct(props))
     return list(stub.Analyze(request, timeout=CALL_TIMEOUT).diagnostics)
 
@@ -119,8 +130,11 @@ def test_configure_sets_rule_config_and_levels(analyzer: analyzer_pb2_grpc.Analy
     _configure(analyzer, {"ecr-principals-allowed": {"allowedAccountIds": [APP]}})
     [diagnostic] = _analyze(analyzer, stranger.type, stranger.name, stranger.props)
     assert diagnostic.policyName == "ecr-principals-allowed" and "444444444444" in diagnostic.message
-    _configure(analyzer, {"ecr-principals-allowed": {"allowedAccountIds": [APP]}},
-               levels={"ecr-principals-allowed": analyzer_pb2.DISABLED})
+    _configure(
+        analyzer,
+        {"ecr-principals-allowed": {"allowedAccountIds": [APP]}},
+        levels={"ecr-principals-allowed": analyzer_pb2.DISABLED},
+    )
     assert _analyze(analyzer, stranger.type, stranger.name, stranger.props) == []
     _configure(analyzer, levels={"ecr-force-delete-off": analyzer_pb2.MANDATORY})
     forced = repository(forceDelete=True)
@@ -132,8 +146,12 @@ def test_unknown_values_produce_no_diagnostics(analyzer: analyzer_pb2_grpc.Analy
     _configure(analyzer)
     props = {"repository": UNKNOWN_STRING_VALUE, "policy": UNKNOWN_STRING_VALUE}
     assert _analyze(analyzer, "aws:ecr/repositoryPolicy:RepositoryPolicy", "pending", props) == []
-    partly = {"name": "r", "assumeRolePolicy": json.dumps(document(
-        {"Effect": "Allow", "Principal": {"AWS": UNKNOWN_STRING_VALUE}, "Action": "sts:AssumeRole"}))}
+    partly = {
+        "name": "r",
+        "assumeRolePolicy": json.dumps(
+            document({"Effect": "Allow", "Principal": {"AWS": UNKNOWN_STRING_VALUE}, "Action": "sts:AssumeRole"})
+        ),
+    }
     assert _analyze(analyzer, "aws:iam/role:Role", "pending-role", partly) == []
 
 
@@ -144,10 +162,13 @@ def test_analyze_stack_reports_against_the_resource_urn(analyzer: analyzer_pb2_g
     the_role = role()
     resources = [
         analyzer_pb2.AnalyzerResource(type=repo.type, name=repo.name, urn=repo.urn, properties=_struct(repo.props)),
-        analyzer_pb2.AnalyzerResource(type=the_role.type, name=the_role.name, urn=the_role.urn,
-                                      properties=_struct(the_role.props)),
         analyzer_pb2.AnalyzerResource(
-            type="aws:iam/rolePolicy:RolePolicy", name="pull", urn=urn("aws:iam/rolePolicy:RolePolicy", "pull"),
+            type=the_role.type, name=the_role.name, urn=the_role.urn, properties=_struct(the_role.props)
+        ),
+        analyzer_pb2.AnalyzerResource(
+            type="aws:iam/rolePolicy:RolePolicy",
+            name="pull",
+            urn=urn("aws:iam/rolePolicy:RolePolicy", "pull"),
             properties=_struct({"role": UNKNOWN_STRING_VALUE, "policy": json.dumps(pull_only)}),
             propertyDependencies={"role": analyzer_pb2.AnalyzerPropertyDependencies(urns=[the_role.urn])},
         ),
@@ -158,8 +179,14 @@ def test_analyze_stack_reports_against_the_resource_urn(analyzer: analyzer_pb2_g
         ("ecr-lifecycle-policy-present", repo.urn, analyzer_pb2.MANDATORY),
         ("ecr-puller-has-authorization-token", the_role.urn, analyzer_pb2.MANDATORY),
     }
-    fixed = [*resources[:2], analyzer_pb2.AnalyzerResource(
-        type="aws:iam/rolePolicy:RolePolicy", name="pull", urn=urn("aws:iam/rolePolicy:RolePolicy", "pull"),
-        properties=_struct({"role": "payments-task", "policy": json.dumps(pull_policy())}))]
+    fixed = [
+        *resources[:2],
+        analyzer_pb2.AnalyzerResource(
+            type="aws:iam/rolePolicy:RolePolicy",
+            name="pull",
+            urn=urn("aws:iam/rolePolicy:RolePolicy", "pull"),
+            properties=_struct({"role": "payments-task", "policy": json.dumps(pull_policy())}),
+        ),
+    ]
     response = analyzer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=fixed), timeout=CALL_TIMEOUT)
     assert {d.policyName for d in response.diagnostics} == {"ecr-lifecycle-policy-present"}

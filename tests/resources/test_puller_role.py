@@ -5,10 +5,10 @@ from typing import Any
 
 import pulumi
 
-from components import PullerRole, PullerRoleArgs
-from components.errors import PolicySizeError, SpecError
-from components.plan.mock_runtime import MockRun, run_under_mocks
-from components.plan.mocks import AwsMocks
+from ecr_shared_services import PullerRole, PullerRoleArgs
+from ecr_shared_services.errors import PolicySizeError, SpecError
+from ecr_shared_services.plan.mock_runtime import MockRun, run_under_mocks
+from ecr_shared_services.plan.mocks import AwsMocks
 
 APP = "123456789012"
 ROLE = "aws:iam/role:Role"

@@ -5,10 +5,10 @@ from typing import Any
 
 import pulumi
 
-from components import SharedRegistry, SharedRegistryArgs
-from components.errors import PolicySizeError, SpecError
-from components.plan.mock_runtime import MockRun, run_under_mocks
-from components.plan.mocks import AwsMocks
+from ecr_shared_services import SharedRegistry, SharedRegistryArgs
+from ecr_shared_services.errors import PolicySizeError, SpecError
+from ecr_shared_services.plan.mock_runtime import MockRun, run_under_mocks
+from ecr_shared_services.plan.mocks import AwsMocks
 
 REGISTRY = "987654321098"
 COMPONENT_URN = "urn:pulumi:stack::project::pulumi:pulumi:Stack$ecr-shared-services:index:SharedRegistry::shared"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from components.errors import SpecError
-from components.spec.consumers import AccountConsumer, OrganizationConsumer, RoleConsumer
+from ecr_shared_services.errors import SpecError
+from ecr_shared_services.spec.consumers import AccountConsumer, OrganizationConsumer, RoleConsumer
 
 
 @pytest.mark.parametrize("account", ["123456789012", "012345678901"])

@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from components.errors import SpecError
-from components.spec.application import ApplicationStackSpec
-from components.spec.puller import PullerRoleArgs, check_resolved_repository_arns
+from ecr_shared_services.errors import SpecError
+from ecr_shared_services.spec.application import ApplicationStackSpec
+from ecr_shared_services.spec.puller import PullerRoleArgs, check_resolved_repository_arns
 
 ARN = "arn:aws:ecr:us-east-1:987654321098:repository/payment-service"
 

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from components.errors import SpecError
-from components.spec.registry import SharedRegistryArgs
+from ecr_shared_services.errors import SpecError
+from ecr_shared_services.spec.registry import SharedRegistryArgs
 
 ROLE = {"kind": "role", "account_id": "123456789012", "role_names": ["ecsTaskExecutionRole"]}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.plan.runner import ProjectPlan, plan_project
+from ecr_shared_services.plan.runner import ProjectPlan, plan_project
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,121 @@
+"""Matching the caller against a resource policy's Principal and NotPrincipal elements."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ecr_shared_services.access.context import Caller
+from ecr_shared_services.access.grammar import Principals
+from ecr_shared_services.access.truth import Truth
+from ecr_shared_services.aws.arns import parse_principal_arn
+
+_ACCOUNT = re.compile(r"^\d{12}$")
+# What IAM shows in place of a principal whose role or user was deleted.
+_UNIQUE_ID = re.compile(r"^(AROA|AIDA|AGPA|ANPA)[A-Z0-9]{12,}$")
+
+
+@dataclass(frozen=True)
+class PrincipalMatch:
+    truth: Truth
+    # The entry named this very identity (a user ARN or a session ARN), not an account or a role:
+    # within one account, such a grant is not limited by a permissions boundary.
+    exact: bool = False
+    # The entry named the caller's whole account: that hands the decision to the account's own IAM
+    # policies, so within one account it grants nothing without an identity-policy Allow.
+    delegates: bool = False
+    note: str = ""
+
+    @property
+    def rank(self) -> int:
+        """How directly the entry names the caller: the identity itself, a role, or only its account."""
+        return 2 if self.exact else 0 if self.delegates else 1
+
+
+def _aws_entry_matches(entry: str, caller: Caller) -> PrincipalMatch:
+    # {"AWS": "*"} is the same as a bare "*" (IAM documents the two as equivalent).
+    if entry == "*":
+        return PrincipalMatch(Truth.YES)
+    if caller.is_service:
+        return PrincipalMatch(Truth.NO)
+    if _ACCOUNT.match(entry):
+        return PrincipalMatch(Truth.of(entry == caller.account_id), delegates=True)
+    if _UNIQUE_ID.match(entry):
+        return PrincipalMatch(Truth.NO, note=f"principal {entry} is a unique ID: the role or user it named was deleted")
+    if "*" in entry or "?" in entry:
+        return PrincipalMatch(Truth.UNKNOWN, note=f"principal {entry!r}: wildcards are not allowed in a principal ARN")
+    try:
+        named = parse_principal_arn(entry)
+    except ValueError:
+        return PrincipalMatch(Truth.UNKNOWN, note=f"principal {entry!r} is not an ARN this evaluator models")
+    if named.partition != caller.partition or named.account_id != caller.account_id:
+        return PrincipalMatch(Truth.NO)
+    if named.kind == "root":
+        return PrincipalMatch(Truth.YES, delegates=True)
+    if named.kind == "role":
+        # A role ARN matches every session of that role. Compare names: a session ARN has no path,
+        # and role names are unique within an account.
+        return PrincipalMatch(Truth.of(caller.kind in ("role", "assumed-role") and caller.name == named.name))
+    if named.kind == "assumed-role":
+        return PrincipalMatch(Truth.of(caller.kind == "assumed-role" and caller.arn == entry), exact=True)
+    return PrincipalMatch(Truth.of(caller.kind == "user" and caller.arn == entry), exact=True)
+
+
+def principal_matches(principals: Principals, caller: Caller) -> PrincipalMatch:
+    """Does a Principal element name the caller? UNKNOWN only for entries IAM would not accept."""
+    if principals.everyone:
+        return PrincipalMatch(Truth.YES)
+    unknown_note = ""
+    best = PrincipalMatch(Truth.NO)
+    for kind, entries in principals.by_type.items():
+        for entry in entries:
+            if kind == "AWS":
+                match = _aws_entry_matches(entry, caller)
+            elif kind == "Service":
+                match = PrincipalMatch(Truth.of(caller.is_service and caller.service.lower() == entry.lower()))
+            elif kind in ("Federated", "CanonicalUser"):
+                match = PrincipalMatch(Truth.NO)  # neither form can name an IAM role, user or service
+            else:
+                match = PrincipalMatch(Truth.UNKNOWN, note=f"principal type {kind!r} is not known")
+            if match.truth is Truth.YES and (best.truth is not Truth.YES or match.rank > best.rank):
+                best = match
+            elif match.truth is Truth.UNKNOWN:
+                unknown_note = match.note
+    if best.truth is Truth.YES:
+        return best
+    if unknown_note:
+        return PrincipalMatch(Truth.UNKNOWN, note=unknown_note)
+    return best
+
+
+def not_principal_applies(principals: Principals, caller: Caller, has_boundary: bool) -> PrincipalMatch:
+    """Does a NotPrincipal statement apply to the caller (i.e. the caller is not excepted)?
+
+    AWS checks the account, then the role or user, then the session: an exception holds only when
+    both the account and the identity are listed. A principal with a permissions boundary is never
+    excepted by NotPrincipal with Deny.
+    """
+    if principals.everyone:
+        return PrincipalMatch(Truth.NO)
+    if caller.is_service:
+        services = [s.lower() for s in principals.values("Service")]
+        return PrincipalMatch(Truth.of(caller.service.lower() not in services))
+    if has_boundary:
+        return PrincipalMatch(Truth.YES, note="NotPrincipal never excepts a principal that has a permissions boundary")
+    entries = principals.values("AWS")
+    account_listed = any(e in (caller.account_id, caller.account_root) for e in entries)
+    identity_listed = any(
+        e not in (caller.account_id, caller.account_root) and _aws_entry_matches(e, caller).truth is Truth.YES
+        for e in entries
+    )
+    if account_listed and identity_listed:
+        return PrincipalMatch(Truth.NO)
+    if account_listed and caller.kind == "root":
+        return PrincipalMatch(Truth.NO)
+    if account_listed:
+        return PrincipalMatch(
+            Truth.UNKNOWN,
+            note="NotPrincipal lists the caller's account but not the caller: AWS's result depends on "
+            "the order it checks identities in",
+        )
+    return PrincipalMatch(Truth.YES)

@@ -1,0 +1,75 @@
+"""Run a Pulumi program under the mock runtime from a library call, and collect what it registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings
+from pulumi.runtime.mocks import set_mocks
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from ecr_shared_services.plan.mocks import AwsMocks, RecordingMonitor
+from ecr_shared_services.plan.registration import Registration
+
+
+@dataclass
+class MockRun:
+    """What a program did under the mocks: its registrations, its exports, and the error that stopped it."""
+
+    registrations: list[Registration]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    error: BaseException | None = None
+
+    def by_name(self, name: str, type_token: str | None = None) -> Registration:
+        found = [r for r in self.registrations if r.name == name and type_token in (None, r.type)]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} registrations named {name!r}: {[r.name for r in self.registrations]}")
+        return found[0]
+
+    @property
+    def cause(self) -> BaseException | None:
+        """The error as the program raised it: Pulumi wraps errors raised while it resolves an input
+        (`While processing input: ...`); this unwraps them."""
+        error = self.error
+        while error is not None and error.__cause__ is not None and str(error).startswith("While processing "):
+            error = error.__cause__
+        return error
+
+    def of_type(self, type_token: str) -> list[Registration]:
+        return [r for r in self.registrations if r.type == type_token]
+
+
+def run_under_mocks(
+    program: Callable[[], object],
+    mocks: AwsMocks,
+    *,
+    project: str = "project",
+    stack: str = "stack",
+    config: dict[str, str] | None = None,
+    organization: str = "organization",
+) -> MockRun:
+    """Run `program` as a fresh stack: new root resource, new config, answers from `mocks`."""
+    # A fresh runtime: no root resource, no pending RPCs or errors left by an earlier run in this process.
+    settings.ROOT.set(None)
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+    monitor = RecordingMonitor(mocks)
+    set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor, organization=organization)
+    pulumi.runtime.set_all_config(dict(config or {}), [])
+    run = MockRun(monitor.registrations)
+
+    async def main() -> None:
+        program()
+        root = pulumi.runtime.get_root_resource()
+        for key, value in getattr(root, "outputs", {}).items():
+            run.outputs[key] = await pulumi.Output.from_input(value).future()
+
+    try:
+        _sync_await(run_pulumi_func(main))
+    except Exception as exc:
+        run.error = exc
+    return run

@@ -1,0 +1,115 @@
+"""Mocks that answer like AWS would, so that offline runs show the exact policy text AWS would receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
+from pulumi.runtime.sync_await import _sync_await
+
+from ecr_shared_services.aws.arns import RepositoryRef, role_arn
+from ecr_shared_services.aws.partitions import partition_for_region
+from ecr_shared_services.plan.registration import Registration
+
+
+class RecordingMonitor(MockMonitor):
+    """MockMonitor that also keeps each registration's inputs, parent and options."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def _record(self, request: Any, response: Any, read: bool) -> None:
+        inputs = _sync_await(_deserialize(request.properties if read else request.object))
+        state = self.resources.get(response.urn)
+        aliases = tuple(json_format.MessageToDict(alias) for alias in getattr(request, "aliases", []))
+        aliases += tuple({"urn": urn} for urn in getattr(request, "aliasURNs", []))
+        self.registrations.append(
+            Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=bool(getattr(request, "custom", True)),
+                inputs=inputs,
+                outputs=dict(state.state) if state else {},
+                provider=request.provider,
+                aliases=aliases,
+                retain_on_delete=bool(getattr(request, "retainOnDelete", False)),
+                protect=bool(getattr(request, "protect", False)),
+                read=read,
+            )
+        )
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        if request.type != "pulumi:pulumi:Stack":
+            self._record(request, response, read=False)
+        return response
+
+    def ReadResource(self, request: Any) -> Any:
+        response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        self._record(request, response, read=True)
+        return response
+
+
+async def _deserialize(struct: Any) -> dict[str, Any]:
+    return dict(rpc.deserialize_properties(struct))
+
+
+@dataclass
+class AwsMocks(pulumi.runtime.Mocks):
+    """Answers for one account and region: ARNs, URLs and IDs built the way AWS builds them."""
+
+    account_id: str
+    region: str
+    stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def partition(self) -> str:
+        return partition_for_region(self.region).name
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        inputs = dict(args.inputs)
+        kind = args.typ
+        if kind == "pulumi:pulumi:StackReference":
+            target = str(inputs.get("name") or args.resource_id or "")
+            # Offline there is one organization: match on project/stack.
+            key = "/".join(target.split("/")[-2:])
+            if key not in self.stack_outputs:
+                raise LookupError(
+                    f"stack reference {target!r}: no stack {key!r} in this plan; planned: {sorted(self.stack_outputs)}"
+                )
+            return target, {"name": target, "outputs": self.stack_outputs[key], "secretOutputNames": []}
+        if kind == "aws:ecr/repository:Repository":
+            ref = RepositoryRef(self.partition, self.region, self.account_id, inputs["name"])
+            return inputs["name"], {**inputs, "arn": ref.arn, "repositoryUrl": ref.url, "registryId": self.account_id}
+        if kind in ("aws:ecr/repositoryPolicy:RepositoryPolicy", "aws:ecr/lifecyclePolicy:LifecyclePolicy"):
+            return inputs["repository"], {**inputs, "registryId": self.account_id}
+        if kind == "aws:iam/role:Role":
+            name = inputs.get("name") or args.name
+            arn = role_arn(self.partition, self.account_id, name, inputs.get("path") or "/")
+            return name, {**inputs, "name": name, "arn": arn, "uniqueId": "AROA" + name.upper()[:17]}
+        if kind == "aws:iam/rolePolicy:RolePolicy":
+            return f"{inputs.get('role')}:{inputs.get('name')}", inputs
+        return f"{args.name}-id", inputs
+
+    # A bare dict: the mock monitor iterates the failures of a tuple, and there are none.
+    def call(self, args: MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": self.account_id,
+                "arn": f"arn:{self.partition}:iam::{self.account_id}:root",
+                "userId": self.account_id,
+                "id": self.account_id,
+            }
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"region": self.region, "name": self.region, "id": self.region}
+        if args.token == "aws:index/getPartition:getPartition":
+            partition = partition_for_region(self.region)
+            return {"partition": partition.name, "dnsSuffix": partition.dns_suffix, "id": partition.name}
+        raise NotImplementedError(f"no offline answer for {args.token}")

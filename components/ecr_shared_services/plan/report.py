@@ -1,0 +1,127 @@
+"""Rendering a ProjectPlan for people (text) and for scripts (JSON)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from ecr_shared_services.plan.access_matrix import AccessCell, unexpected_denials
+from ecr_shared_services.plan.registration import Registration
+from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
+
+# Input properties that hold policy documents, by resource type.
+POLICY_INPUTS: dict[str, tuple[str, ...]] = {
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": ("policy",),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": ("policy",),
+    "aws:ecr/registryPolicy:RegistryPolicy": ("policy",),
+    "aws:iam/role:Role": ("assumeRolePolicy",),
+    "aws:iam/rolePolicy:RolePolicy": ("policy",),
+    "aws:iam/policy:Policy": ("policy",),
+}
+
+
+def policy_documents(resource: Registration) -> list[tuple[str, Any]]:
+    """(property, parsed document) for each policy document among the resource's inputs."""
+    found = []
+    for prop in POLICY_INPUTS.get(resource.type, ()):
+        text = resource.inputs.get(prop)
+        if isinstance(text, str):
+            try:
+                found.append((prop, json.loads(text)))
+            except ValueError:
+                found.append((prop, text))
+    return found
+
+
+def _created(stack: StackPlan) -> list[Registration]:
+    return [r for r in stack.resources if not r.read]
+
+
+def _matrix_lines(cells: list[AccessCell]) -> list[str]:
+    if not cells:
+        return []
+    repositories = sorted({c.repository for c in cells})
+    roles = sorted({(c.stack, c.role_arn) for c in cells})
+    width = max(len(f"{stack}: {arn}") for stack, arn in roles)
+    lines = ["Access: every application role x every repository, both sides evaluated (* = asked for)"]
+    lines.append("  " + " " * width + "  " + "  ".join(f"{r:<22}" for r in repositories))
+    by_key = {(c.stack, c.repository): c for c in cells}
+    for stack, arn in roles:
+        row = []
+        for repository in repositories:
+            cell = by_key[(stack, repository)]
+            text = cell.decision if cell.decision != "deny" else f"deny ({cell.denied_by})"
+            row.append(f"{text + ('*' if cell.requested else ''):<22}")
+        lines.append(f"  {f'{stack}: {arn}':<{width}}  " + "  ".join(row))
+    lines.append("")
+    return lines
+
+
+def render_text(plan: ProjectPlan, cells: list[AccessCell]) -> str:
+    lines: list[str] = [f"Project {plan.project}: {len(plan.stacks)} stacks, planned offline (no AWS calls)", ""]
+    for stack in plan.stacks:
+        status = "ok" if stack.ok else "FAILS"
+        lines.append(f"=== stack {stack.stack} ({stack.role}, account {stack.account_id}, {stack.region}): {status}")
+        for resource in stack.resources:
+            verb = "reads  " if resource.read else "creates"
+            extra = " [retained on delete]" if resource.retain_on_delete else ""
+            lines.append(f"  {verb} {resource.type}  {resource.name}{extra}")
+        for resource in _created(stack):
+            for prop, document in policy_documents(resource):
+                lines.append(f"  --- {resource.name} {prop}:")
+                body = json.dumps(document, indent=2) if not isinstance(document, str) else document
+                lines += ["    " + line for line in body.splitlines()]
+        if stack.outputs:
+            lines.append("  exports:")
+            for key, value in stack.outputs.items():
+                shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+                lines.append(f"    {key}: {shown}")
+        lines += [f"  WARNING: {warning}" for warning in stack.warnings]
+        if stack.error:
+            lines.append(f"  ERROR ({stack.error['type']}): the preview of this stack would fail:")
+            lines += ["    " + line for line in stack.error["message"].splitlines()]
+        lines.append("")
+    lines += _matrix_lines(cells)
+    failed = [s.stack for s in plan.stacks if not s.ok]
+    denied = unexpected_denials(cells)
+    lines += [f"DENIED: {c.role_arn} cannot pull {c.repository} it asks for: {c.message}" for c in denied]
+    lines.append(
+        "Every stack plans cleanly: each application is granted every repository it pulls."
+        if not failed and not denied
+        else f"{len(failed)} stack(s) would fail: {', '.join(failed)}"
+        if failed
+        else f"{len(denied)} requested pull(s) would be denied"
+    )
+    return "\n".join(lines)
+
+
+def render_json(plan: ProjectPlan, cells: list[AccessCell]) -> str:
+    data: dict[str, Any] = {
+        "project": plan.project,
+        "ok": plan.ok and not unexpected_denials(cells),
+        "access": [asdict(c) for c in cells],
+        "stacks": [
+            {
+                **{k: v for k, v in asdict(stack).items() if k != "resources"},
+                "ok": stack.ok,
+                "resources": [
+                    {
+                        "urn": r.urn,
+                        "type": r.type,
+                        "name": r.name,
+                        "read": r.read,
+                        "retain_on_delete": r.retain_on_delete,
+                        "inputs": r.inputs,
+                        "policies": dict(policy_documents(r)),
+                    }
+                    for r in stack.resources
+                ],
+            }
+            for stack in plan.stacks
+        ],
+    }
+    for stack in data["stacks"]:
+        if stack.get("error"):
+            stack["error"].pop("traceback", None)
+    return json.dumps(data, indent=2, default=str)

@@ -1,0 +1,40 @@
+"""The grant model: who may do what on which repository, independent of how policies are written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecr_shared_services.aws.arns import account_root_arn
+from ecr_shared_services.spec.consumers import (
+    AccountConsumer,
+    Consumer,
+    LambdaConsumer,
+    RoleConsumer,
+)
+from ecr_shared_services.spec.registry import SharedRegistryArgs
+
+
+def effective_consumers(args: SharedRegistryArgs) -> dict[str, list[Consumer]]:
+    """Repository name → its consumers (registry-wide first, then its own); private ones get none."""
+    return {repo.name: [] if repo.private else [*args.consumers, *repo.consumers] for repo in args.repositories}
+
+
+def consumer_json(consumer: Consumer, partition: str) -> dict[str, Any]:
+    """A consumer as JSON-able data for stack outputs and reports, with the principals it stands for."""
+    data = consumer.model_dump(exclude_none=True)
+    if isinstance(consumer, AccountConsumer):
+        data["principals"] = [account_root_arn(partition, consumer.account_id)]
+    elif isinstance(consumer, RoleConsumer):
+        data["principals"] = [arn for _, arn in consumer.principals(partition)]
+    elif isinstance(consumer, LambdaConsumer):
+        # The service pulls for the account's functions; the account root is granted too (see the policy).
+        data["principals"] = ["lambda.amazonaws.com", account_root_arn(partition, consumer.account_id)]
+    return data
+
+
+def grants_json(args: SharedRegistryArgs) -> dict[str, list[dict[str, Any]]]:
+    """Repository name → its consumers as JSON-able dicts: the registry stack's `grants` export."""
+    partition = args.partition_name
+    return {
+        name: [consumer_json(c, partition) for c in consumers] for name, consumers in effective_consumers(args).items()
+    }

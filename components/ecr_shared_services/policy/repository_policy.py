@@ -1,0 +1,157 @@
+"""The repository policy: one statement per (access level, consumer kind), deterministic to the byte."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ecr_shared_services.aws.arns import account_root_arn
+from ecr_shared_services.policy.actions import ACCESS_LEVELS, AccessLevel, actions_for
+from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, check_size
+from ecr_shared_services.spec.consumers import (
+    AccountConsumer,
+    Consumer,
+    LambdaConsumer,
+    OrganizationConsumer,
+    RoleConsumer,
+)
+
+VERSION = "2012-10-17"
+LAMBDA_SERVICE = "lambda.amazonaws.com"
+
+Statement = dict[str, Any]
+
+
+def one_or_many(values: Sequence[str]) -> str | list[str]:
+    """A single value as a string, several as a sorted list without duplicates (AWS accepts both)."""
+    unique = sorted(set(values))
+    return unique[0] if len(unique) == 1 else unique
+
+
+def _statement(sid: str, principal: dict[str, Any], access: AccessLevel, condition: dict[str, Any] | None) -> Statement:
+    statement: Statement = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": list(actions_for(access)),
+    }
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def _accounts(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
+    roots = [account_root_arn(partition, c.account_id) for c in consumers if isinstance(c, AccountConsumer)]
+    return [_statement(f"{access.title()}Accounts", {"AWS": one_or_many(roots)}, access, None)] if roots else []
+
+
+def _roles(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
+    out = []
+    by_condition = [
+        p
+        for c in consumers
+        if isinstance(c, RoleConsumer) and c.principal_form == "condition"
+        for p in c.principals(partition)
+    ]
+    if by_condition:
+        roots = [account_root_arn(partition, account) for account, _ in by_condition]
+        arns = [arn for _, arn in by_condition]
+        out.append(
+            _statement(
+                f"{access.title()}Roles",
+                {"AWS": one_or_many(roots)},
+                access,
+                {"ArnEquals": {"aws:PrincipalArn": one_or_many(arns)}},
+            )
+        )
+    by_arn = [
+        arn
+        for c in consumers
+        if isinstance(c, RoleConsumer) and c.principal_form == "arn"
+        for _, arn in c.principals(partition)
+    ]
+    if by_arn:
+        out.append(_statement(f"{access.title()}RoleArns", {"AWS": one_or_many(by_arn)}, access, None))
+    return out
+
+
+def _organizations(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
+    orgs = [c for c in consumers if isinstance(c, OrganizationConsumer)]
+    whole = [c.organization_id for c in orgs if not c.ou_paths]
+    paths = [p + "*" for c in orgs for p in c.ou_paths]
+    out = []
+    if whole:
+        out.append(
+            _statement(
+                f"{access.title()}Organizations",
+                {"AWS": "*"},
+                access,
+                {"StringEquals": {"aws:PrincipalOrgID": one_or_many(whole)}},
+            )
+        )
+    if paths:
+        out.append(
+            _statement(
+                f"{access.title()}OrganizationPaths",
+                {"AWS": "*"},
+                access,
+                {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": sorted(set(paths))}},
+            )
+        )
+    return out
+
+
+def _lambdas(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
+    fns = [c for c in consumers if isinstance(c, LambdaConsumer)]
+    if not fns:
+        return []
+    sources = [f"arn:{partition}:lambda:{c.region or region}:{c.account_id}:function:*" for c in fns]
+    roots = [account_root_arn(partition, c.account_id) for c in fns]
+    return [
+        # The service pulls the image when the function runs or scales.
+        _statement(
+            f"{access.title()}LambdaService",
+            {"Service": LAMBDA_SERVICE},
+            access,
+            {"StringLike": {"aws:sourceArn": one_or_many(sources)}},
+        ),
+        # CreateFunction/UpdateFunctionCode check the caller's account against the repository.
+        _statement(f"{access.title()}LambdaAccounts", {"AWS": one_or_many(roots)}, access, None),
+    ]
+
+
+_RENDERERS: tuple[Callable[[list[Consumer], str, str, AccessLevel], list[Statement]], ...] = (
+    _accounts,
+    _roles,
+    _organizations,
+    _lambdas,
+)
+
+
+def repository_policy(consumers: Sequence[Consumer], partition: str, region: str) -> dict[str, Any] | None:
+    """The repository policy for these consumers, or None when there are none.
+
+    No `Resource` (the policy is attached to the repository), no `ecr:GetAuthorizationToken`
+    (ECR rejects it; it belongs to the puller's identity policy) and never `ecr:*`.
+    """
+    statements: list[Statement] = []
+    for access in ACCESS_LEVELS:
+        level = [c for c in consumers if c.access == access]
+        for render in _RENDERERS:
+            statements += render(level, partition, region, access)
+    if not statements:
+        return None
+    return {"Version": VERSION, "Statement": statements}
+
+
+def repository_policy_json(consumers: Sequence[Consumer], partition: str, region: str, repository: str) -> str | None:
+    """The policy text ECR receives, checked against ECR's size limit."""
+    document = repository_policy(consumers, partition, region)
+    if document is None:
+        return None
+    return check_size(
+        document,
+        REPOSITORY_POLICY,
+        f"the repository policy of {repository!r}",
+        "grant an organization or OU instead of many accounts, or use account consumers instead of many role names",
+    )

@@ -1,0 +1,131 @@
+"""SharedRegistry: the central account's repositories and their cross-account repository policies."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from ecr_shared_services.policy.grants import effective_consumers, grants_json
+from ecr_shared_services.policy.lifecycle import lifecycle_policy
+from ecr_shared_services.policy.repository_policy import repository_policy_json
+from ecr_shared_services.policy.sizing import to_json
+from ecr_shared_services.spec.registry import SharedRegistryArgs
+from ecr_shared_services.spec.repository import RepositorySettings
+
+TYPE_TOKEN = "ecr-shared-services:index:SharedRegistry"
+
+
+def _repository_inputs(repository: str, settings: RepositorySettings) -> dict[str, Any]:
+    # Only settings go in here, never consumers: a change of who may pull must not replace a repository.
+    inputs: dict[str, Any] = {
+        "name": repository,
+        "image_tag_mutability": settings.image_tag_mutability,
+        "image_scanning_configuration": {"scan_on_push": settings.scan_on_push},
+        "encryption_configurations": [
+            {"encryption_type": settings.encryption, "kms_key": settings.kms_key}
+            if settings.encryption == "KMS"
+            else {"encryption_type": "AES256"}
+        ],
+        "force_delete": settings.force_delete,
+        "tags": settings.tags or None,
+    }
+    if settings.tag_mutability_exclusions:
+        inputs["image_tag_mutability_exclusion_filters"] = [
+            {"filter": f, "filter_type": "WILDCARD"} for f in settings.tag_mutability_exclusions
+        ]
+    return inputs
+
+
+# Repository name → policy text (shared repositories only), and the JSON-able grants.
+Rendered = tuple[dict[str, str], dict[str, list[dict[str, Any]]]]
+
+
+def _render(spec: SharedRegistryArgs) -> Rendered:
+    partition, region = spec.partition_name, spec.region
+    texts = {
+        repo: repository_policy_json(found, partition, region, repo)
+        for repo, found in effective_consumers(spec).items()
+    }
+    return {repo: text for repo, text in texts.items() if text}, grants_json(spec)
+
+
+def _policy_of(repository: str, texts: dict[str, str]) -> str:
+    return texts[repository]
+
+
+class SharedRegistry(pulumi.ComponentResource):
+    """Repositories in the registry account, each with its repository policy and lifecycle policy.
+
+    Child names are `{name}-{repository}` (`-policy`, `-lifecycle` for the policies): adding, removing or
+    reordering repositories never renames another repository's resources.
+    Pass `opts=ResourceOptions(provider=...)` to target the registry account from a multi-account program.
+    """
+
+    repositories: pulumi.Output[dict[str, dict[str, str]]]
+    registry_id: pulumi.Output[str]
+    grants: pulumi.Output[dict[str, list[dict[str, Any]]]]
+    policies: pulumi.Output[dict[str, str]]
+
+    def __init__(
+        self,
+        name: str,
+        args: SharedRegistryArgs | Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        spec = args if isinstance(args, SharedRegistryArgs) else SharedRegistryArgs.parse(args)
+        deferred = spec.deferred_role_arns()
+        # Render and size-check every document before registering anything: nothing half-created. Role ARNs
+        # that come from other resources are checked, and their policies rendered, when they resolve.
+        rendered: pulumi.Output[Rendered] | Rendered = (
+            pulumi.Output.all(*deferred).apply(lambda values: _render(spec.with_role_arns(list(values))))
+            if deferred
+            else _render(spec)
+        )
+        shared = {repo for repo, found in effective_consumers(spec).items() if found}
+        settings = {repo.name: repo.settings(spec.defaults) for repo in spec.repositories}
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        policies = pulumi.Output.from_input(rendered).apply(lambda r: r[0])
+
+        outputs: dict[str, pulumi.Output[dict[str, str]]] = {}
+        registry_ids: list[pulumi.Output[str]] = []
+        for repo_name, repo_settings in settings.items():
+            repository = aws.ecr.Repository(
+                f"{name}-{repo_name}",
+                **_repository_inputs(repo_name, repo_settings),
+                opts=pulumi.ResourceOptions(parent=self, retain_on_delete=repo_settings.retain_on_delete),
+            )
+            if repo_name in shared:
+                aws.ecr.RepositoryPolicy(
+                    f"{name}-{repo_name}-policy",
+                    repository=repository.name,
+                    policy=policies.apply(functools.partial(_policy_of, repo_name)),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+            if repo_settings.lifecycle is not None:
+                aws.ecr.LifecyclePolicy(
+                    f"{name}-{repo_name}-lifecycle",
+                    repository=repository.name,
+                    policy=to_json(lifecycle_policy(repo_settings.lifecycle)),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+            outputs[repo_name] = pulumi.Output.all(repository.name, repository.arn, repository.repository_url).apply(
+                lambda values: {"name": values[0], "arn": values[1], "url": values[2]}
+            )
+            registry_ids.append(repository.registry_id)
+
+        self.repositories = pulumi.Output.all(**outputs).apply(dict)
+        self.registry_id = registry_ids[0]
+        self.grants = pulumi.Output.from_input(rendered).apply(lambda r: r[1])
+        self.policies = policies
+        self.register_outputs(
+            {
+                "repositories": self.repositories,
+                "registry_id": self.registry_id,
+                "grants": self.grants,
+                "policies": self.policies,
+            }
+        )

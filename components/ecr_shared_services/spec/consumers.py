@@ -1,0 +1,189 @@
+"""Consumers: who may use a repository, and at which access level."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ecr_shared_services.aws.arns import parse_principal_arn, role_arn
+from ecr_shared_services.policy.actions import AccessLevel
+from ecr_shared_services.spec.base import Problem, Spec, listed_twice, raise_if_any
+from ecr_shared_services.spec.identifiers import AccountId, IamPath, OrganizationId, OrgPath, Region, RoleName
+
+DESCRIPTION = Field(
+    default=None,
+    max_length=256,
+    description="Why this consumer has access (who owns it, which team); kept in grants and reports.",
+)
+
+
+class AccountConsumer(Spec):
+    """Every principal in an account that its own IAM allows (Principal: the account root)."""
+
+    kind: Literal["account"] = "account"
+    account_id: AccountId
+    access: AccessLevel = "pull"
+    description: str | None = DESCRIPTION
+
+
+class RoleConsumer(Spec):
+    """Named roles: least privilege. Either role names in one account, or role ARNs.
+
+    `role_arns` accepts `pulumi.Input[str]` for roles made by another resource or stack; strings are
+    checked now, Outputs when they resolve (with the same SpecError).
+    """
+
+    kind: Literal["role"] = "role"
+    account_id: AccountId | None = Field(default=None, description="The roles' account, with `role_names`.")
+    role_names: list[RoleName] = Field(default_factory=list, description="Role names (not ARNs) in `account_id`.")
+    role_path: IamPath = Field(default="/", description="The roles' IAM path, for example /service-role/.")
+    role_arns: list[Any] = Field(
+        default_factory=list, description="Role ARNs (str or pulumi.Input[str]), instead of account_id + role_names."
+    )
+    principal_form: Literal["condition", "arn"] = Field(
+        default="condition",
+        description=(
+            "`condition`: account root + ArnEquals aws:PrincipalArn (the role need not exist yet). "
+            "`arn`: the role ARN as Principal (the role must exist before the registry is deployed)."
+        ),
+    )
+    access: AccessLevel = "pull"
+    description: str | None = DESCRIPTION
+
+    @field_validator("role_arns")
+    @classmethod
+    def _arns_now(cls, arns: list[Any]) -> list[Any]:
+        raise_if_any(
+            (f"[{index}]", arn, rule, "use arn:aws:iam::ACCOUNT:role/NAME")
+            for index, arn in enumerate(arns)
+            if isinstance(arn, str) and (rule := role_arn_problem(arn))
+        )
+        return arns
+
+    @model_validator(mode="after")
+    def _roles_given(self) -> RoleConsumer:
+        problems: list[Problem] = []
+        if self.role_arns and (self.role_names or self.account_id):
+            problems.append(
+                (
+                    "role_arns",
+                    len(self.role_arns),
+                    "give either role_arns, or account_id with role_names, not both",
+                    "use one role consumer per form",
+                )
+            )
+        elif not self.role_arns:
+            if not self.role_names:
+                problems.append(
+                    (
+                        "role_names",
+                        [],
+                        "a role consumer needs at least one role name",
+                        "list the roles, or use kind: account to grant the whole account",
+                    )
+                )
+            if self.account_id is None:
+                problems.append(
+                    (
+                        "account_id",
+                        None,
+                        "role names need the account they are in",
+                        "set account_id, or give role_arns instead",
+                    )
+                )
+        dupes = listed_twice(self.role_names) + listed_twice(self.role_arns)
+        if dupes:
+            problems.append(
+                (
+                    "role_names" if self.role_names else "role_arns",
+                    dupes,
+                    "roles are listed twice",
+                    "list each role once",
+                )
+            )
+        raise_if_any(problems)
+        return self
+
+    @property
+    def deferred(self) -> bool:
+        """True while some role ARN is still a pulumi Output."""
+        return any(not isinstance(arn, str) for arn in self.role_arns)
+
+    def principals(self, partition: str) -> list[tuple[str, str]]:
+        """(account ID, role ARN) of each role; only once every ARN has resolved."""
+        if self.deferred:
+            raise ValueError("role ARNs have not resolved yet")
+        if self.role_arns:
+            return [(parse_principal_arn(arn).account_id, arn) for arn in self.role_arns]
+        account = self.account_id or ""
+        return [(account, role_arn(partition, account, name, self.role_path)) for name in self.role_names]
+
+
+def role_arn_problem(arn: str) -> str:
+    """Why `arn` is not a role ARN a repository policy can name, or "" when it is."""
+    try:
+        principal = parse_principal_arn(arn)
+    except ValueError as error:
+        return str(error)
+    if principal.kind != "role":
+        return f"{arn!r} is not a role ARN (it names a {principal.kind})"
+    if "*" in arn or "?" in arn:
+        return f"{arn!r} holds a wildcard; name each role"
+    return ""
+
+
+class OrganizationConsumer(Spec):
+    """Every account of an AWS Organization, or of some of its OUs (Principal `*` + an org condition)."""
+
+    kind: Literal["organization"] = "organization"
+    organization_id: OrganizationId
+    ou_paths: list[OrgPath] = Field(
+        default_factory=list,
+        description="Limit to these OU paths (o-…/r-…/ou-…/); empty means the whole organization.",
+    )
+    access: AccessLevel = "pull"
+    allow_push: bool = Field(default=False, description="Explicit opt-in required to let a whole organization push.")
+    description: str | None = DESCRIPTION
+
+    @model_validator(mode="after")
+    def _paths_in_org(self) -> OrganizationConsumer:
+        problems = [
+            (
+                "ou_paths",
+                path,
+                f"the path is not inside organization {self.organization_id}",
+                f"start the path with {self.organization_id}/",
+            )
+            for path in self.ou_paths
+            if not path.startswith(self.organization_id + "/")
+        ]
+        if self.access == "push" and not self.allow_push:
+            problems.append(
+                (
+                    "access",
+                    "push",
+                    "push for a whole organization needs an explicit opt-in",
+                    "grant push to the publishing accounts or roles instead, or set allow_push: true",
+                )
+            )
+        raise_if_any(problems)
+        return self
+
+
+class LambdaConsumer(Spec):
+    """Lambda functions of an account pulling their container images (same region only)."""
+
+    kind: Literal["lambda"] = "lambda"
+    account_id: AccountId
+    region: Region | None = Field(
+        default=None, description="The functions' region; Lambda pulls only from the same region."
+    )
+    access: Literal["pull"] = "pull"
+    description: str | None = DESCRIPTION
+
+
+Consumer = Annotated[
+    AccountConsumer | RoleConsumer | OrganizationConsumer | LambdaConsumer, Field(discriminator="kind")
+]
+CONSUMER_KINDS: tuple[str, ...] = ("account", "role", "organization", "lambda")

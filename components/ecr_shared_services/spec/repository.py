@@ -1,0 +1,171 @@
+"""Repository settings with safe defaults, registry-wide defaults, and per-repository overrides."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from ecr_shared_services.spec.base import Problem, Spec, raise_if_any
+from ecr_shared_services.spec.consumers import Consumer
+from ecr_shared_services.spec.identifiers import RepositoryName
+
+TagMutability = Literal["IMMUTABLE", "MUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"]
+Encryption = Literal["AES256", "KMS"]
+
+_KMS_KEY = re.compile(
+    r"^(arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)/[\w/-]+|alias/[\w/-]+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$"
+)
+# ECR's tag-mutability exclusion filters: tag patterns of letters, digits, ._- and the wildcard *.
+_TAG_FILTER = re.compile(r"^[A-Za-z0-9._*-]{1,128}$")
+
+
+class LifecycleSpec(Spec):
+    """An ECR lifecycle policy, from two simple knobs or given raw."""
+
+    keep_last_tagged: int | None = Field(
+        default=30, ge=1, le=10_000, description="Keep the newest N tagged images; expire older ones."
+    )
+    expire_untagged_after_days: int | None = Field(
+        default=14, ge=1, le=3650, description="Expire untagged images this many days after push."
+    )
+    raw: dict[str, Any] | None = Field(
+        default=None, description="A complete ECR lifecycle policy document; replaces the knobs."
+    )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> LifecycleSpec:
+        knobs = {"keep_last_tagged", "expire_untagged_after_days"} & self.model_fields_set
+        problems: list[Problem] = []
+        if self.raw is not None and knobs:
+            problems.append(
+                (
+                    "raw",
+                    "…",
+                    f"`raw` replaces the knobs, so {sorted(knobs)} would be ignored",
+                    "give either `raw` or the knobs, not both",
+                )
+            )
+        if self.raw is not None and not isinstance(self.raw.get("rules"), list):
+            problems.append(
+                (
+                    "raw",
+                    self.raw,
+                    "a lifecycle policy needs a `rules` list",
+                    'see ECR\'s lifecycle policy syntax: {"rules": [...]}',
+                )
+            )
+        if self.raw is None and self.keep_last_tagged is None and self.expire_untagged_after_days is None:
+            problems.append(
+                (
+                    "keep_last_tagged",
+                    None,
+                    "both knobs are off, so the policy would be empty",
+                    "set `lifecycle: null` to have no lifecycle policy",
+                )
+            )
+        raise_if_any(problems)
+        return self
+
+
+class RepositorySettings(Spec):
+    """Settings of a repository. Defaults are the safe choice; each one can be overridden."""
+
+    image_tag_mutability: TagMutability = Field(
+        default="IMMUTABLE", description="IMMUTABLE keeps a tag from being moved to another image."
+    )
+    tag_mutability_exclusions: list[str] = Field(
+        default_factory=list,
+        description="Tag filters exempt from the mutability setting (only with *_WITH_EXCLUSION).",
+    )
+    scan_on_push: bool = Field(default=True, description="Scan each image for vulnerabilities on push.")
+    encryption: Encryption = Field(default="AES256", description="AES256 (ECR-managed) or KMS.")
+    kms_key: str | None = Field(default=None, description="KMS key ARN, alias or ID, when encryption is KMS.")
+    lifecycle: LifecycleSpec | None = Field(
+        default_factory=LifecycleSpec, description="Lifecycle policy; null for none."
+    )
+    force_delete: bool = Field(
+        default=False, description="Allow deleting a repository that still holds images. Off for safety."
+    )
+    retain_on_delete: bool = Field(default=True, description="Keep the repository in AWS when it leaves the program.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags on the repository.")
+
+    def problems(self) -> list[Problem]:
+        """Rules across fields; checked on the effective settings after defaults are merged."""
+        found: list[Problem] = []
+        if self.encryption == "KMS" and not self.kms_key:
+            found.append(
+                (
+                    "kms_key",
+                    None,
+                    "KMS encryption needs a key",
+                    "set kms_key to the key's ARN, or use encryption: AES256",
+                )
+            )
+        if self.encryption == "AES256" and self.kms_key:
+            found.append(
+                (
+                    "kms_key",
+                    self.kms_key,
+                    "a KMS key is given but encryption is AES256",
+                    "set encryption: KMS, or remove kms_key",
+                )
+            )
+        if self.kms_key and not _KMS_KEY.match(self.kms_key):
+            found.append(
+                ("kms_key", self.kms_key, "not a KMS key ARN, alias or key ID", "use arn:aws:kms:REGION:ACCOUNT:key/ID")
+            )
+        with_exclusion = self.image_tag_mutability.endswith("_WITH_EXCLUSION")
+        if with_exclusion and not self.tag_mutability_exclusions:
+            found.append(
+                (
+                    "tag_mutability_exclusions",
+                    [],
+                    f"{self.image_tag_mutability} needs exclusion filters",
+                    "list the tag patterns to exempt, for example ['latest']",
+                )
+            )
+        if self.tag_mutability_exclusions and not with_exclusion:
+            found.append(
+                (
+                    "tag_mutability_exclusions",
+                    self.tag_mutability_exclusions,
+                    f"exclusion filters have no effect with {self.image_tag_mutability}",
+                    "use IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION",
+                )
+            )
+        found += [
+            (
+                "tag_mutability_exclusions",
+                f,
+                "a tag filter is 1-128 letters, digits, . _ - or *",
+                "remove other characters",
+            )
+            for f in self.tag_mutability_exclusions
+            if not _TAG_FILTER.match(f)
+        ]
+        return found
+
+
+SETTING_FIELDS: tuple[str, ...] = tuple(RepositorySettings.model_fields)
+
+
+class RepositorySpec(RepositorySettings):
+    """One repository: its name, who may use it, and any settings that differ from the registry's."""
+
+    name: RepositoryName
+    consumers: list[Consumer] = Field(
+        default_factory=list, description="Consumers of this repository, on top of the registry-wide ones."
+    )
+    private: bool = Field(
+        default=False,
+        description="No repository policy at all: only the registry account uses it. No consumers allowed.",
+    )
+
+    def settings(self, defaults: RepositorySettings) -> RepositorySettings:
+        """The effective settings: what this repository sets explicitly wins over the registry's defaults."""
+        update = {f: getattr(self, f) for f in SETTING_FIELDS if f in self.model_fields_set}
+        if "tags" in update:
+            update["tags"] = {**defaults.tags, **self.tags}
+        return defaults.model_copy(update=update)
