@@ -5,7 +5,7 @@ from typing import Any
 import pulumi
 
 from ecr_shared_services import PullerRole
-from ecr_shared_services.policy.grant_check import check_grants
+from ecr_shared_services.access.grant_check import check_grants
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.spec.application import ApplicationStackSpec
 from stack_settings import pinned_account

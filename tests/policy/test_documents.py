@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from seed_examples import CENTRAL, MULTI_ACCOUNT, REGION, REPOSITORY_ARN, role_scoped
 
+from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, PUSH_ACTIONS
 from ecr_shared_services.errors import PolicySizeError
-from ecr_shared_services.policy.actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, PUSH_ACTIONS
 from ecr_shared_services.policy.identity_policy import identity_policy, logs_policy
 from ecr_shared_services.policy.repository_policy import repository_policy, repository_policy_json
 from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, TRUST_POLICY, check_size, measure, to_json

@@ -5,8 +5,8 @@ import json
 import pytest
 from seed_examples import APPLICATION_ACCOUNT, REGION, REPOSITORY, REPOSITORY_ARN
 
+from ecr_shared_services.access.grant_check import check_grants, missing_grants
 from ecr_shared_services.errors import AccessNotGrantedError
-from ecr_shared_services.policy.grant_check import check_grants, missing_grants
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
 from ecr_shared_services.spec.consumers import AccountConsumer, OrganizationConsumer, RoleConsumer

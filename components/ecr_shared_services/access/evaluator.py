@@ -12,8 +12,8 @@ from ecr_shared_services.access.fixes import merge_fixes, repository_not_found_m
 from ecr_shared_services.access.grammar import Policy, PolicyInput, as_policy
 from ecr_shared_services.access.matching import Request
 from ecr_shared_services.access.results import AccessReport, Finding, Side, StepResult
+from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, PULL_REQUIRED, PUSH_ONLY_ACTIONS
 from ecr_shared_services.aws.arns import RepositoryRef, parse_image_uri, parse_repository_arn
-from ecr_shared_services.policy.actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, PULL_REQUIRED, PUSH_ONLY_ACTIONS
 
 
 def parse_target(image: str) -> RepositoryRef:

@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.runtime import settings
 from pulumi.runtime.mocks import set_mocks
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from ecr_shared_services.plan.mocks import AwsMocks, RecordingMonitor
 from ecr_shared_services.plan.registration import Registration
+from ecr_shared_services.plan.sdk_internals import reset_runtime, run_program
 
 
 @dataclass
@@ -54,9 +52,7 @@ def run_under_mocks(
 ) -> MockRun:
     """Run `program` as a fresh stack: new root resource, new config, answers from `mocks`."""
     # A fresh runtime: no root resource, no pending RPCs or errors left by an earlier run in this process.
-    settings.ROOT.set(None)
-    settings.SETTINGS.rpc_manager.clear()
-    settings.SETTINGS.outputs.clear()
+    reset_runtime()
     monitor = RecordingMonitor(mocks)
     set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor, organization=organization)
     pulumi.runtime.set_all_config(dict(config or {}), [])
@@ -69,7 +65,7 @@ def run_under_mocks(
             run.outputs[key] = await pulumi.Output.from_input(value).future()
 
     try:
-        _sync_await(run_pulumi_func(main))
+        run_program(main)
     except Exception as exc:
         run.error = exc
     return run

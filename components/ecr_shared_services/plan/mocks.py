@@ -7,13 +7,12 @@ from typing import Any
 
 import pulumi
 from google.protobuf import json_format
-from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
-from pulumi.runtime.sync_await import _sync_await
 
 from ecr_shared_services.aws.arns import RepositoryRef, role_arn
 from ecr_shared_services.aws.partitions import partition_for_region
 from ecr_shared_services.plan.registration import Registration
+from ecr_shared_services.plan.sdk_internals import deserialize_properties
 
 
 class RecordingMonitor(MockMonitor):
@@ -24,7 +23,7 @@ class RecordingMonitor(MockMonitor):
         self.registrations: list[Registration] = []
 
     def _record(self, request: Any, response: Any, read: bool) -> None:
-        inputs = _sync_await(_deserialize(request.properties if read else request.object))
+        inputs = deserialize_properties(request.properties if read else request.object)
         state = self.resources.get(response.urn)
         aliases = tuple(json_format.MessageToDict(alias) for alias in getattr(request, "aliases", []))
         aliases += tuple({"urn": urn} for urn in getattr(request, "aliasURNs", []))
@@ -55,10 +54,6 @@ class RecordingMonitor(MockMonitor):
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
         self._record(request, response, read=True)
         return response
-
-
-async def _deserialize(struct: Any) -> dict[str, Any]:
-    return dict(rpc.deserialize_properties(struct))
 
 
 @dataclass

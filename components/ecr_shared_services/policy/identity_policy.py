@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ecr_shared_services.policy.actions import AUTHORIZATION_TOKEN, AccessLevel, actions_for
-from ecr_shared_services.policy.repository_policy import VERSION, one_or_many
+from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN, AccessLevel, actions_for
+from ecr_shared_services.policy.document import VERSION, one_or_many
 
 
 def identity_policy(repository_arns: Sequence[str], access: AccessLevel = "pull") -> dict[str, Any]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ecr_shared_services.aws.actions import ACCESS_LEVELS, AccessLevel, actions_for
 from ecr_shared_services.aws.arns import account_root_arn
-from ecr_shared_services.policy.actions import ACCESS_LEVELS, AccessLevel, actions_for
+from ecr_shared_services.policy.document import VERSION, Statement, one_or_many
 from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, check_size
 from ecr_shared_services.spec.consumers import (
     AccountConsumer,
@@ -16,16 +17,7 @@ from ecr_shared_services.spec.consumers import (
     RoleConsumer,
 )
 
-VERSION = "2012-10-17"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
-
-Statement = dict[str, Any]
-
-
-def one_or_many(values: Sequence[str]) -> str | list[str]:
-    """A single value as a string, several as a sorted list without duplicates (AWS accepts both)."""
-    unique = sorted(set(values))
-    return unique[0] if len(unique) == 1 else unique
 
 
 def _statement(sid: str, principal: dict[str, Any], access: AccessLevel, condition: dict[str, Any] | None) -> Statement:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecr_shared_services.policy.repository_policy import VERSION
+from ecr_shared_services.policy.document import VERSION
 from ecr_shared_services.spec.puller import TrustSpec
 
 _SERVICES = {

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import parse_principal_arn, role_arn
-from ecr_shared_services.policy.actions import AccessLevel
 from ecr_shared_services.spec.base import Problem, Spec, listed_twice, raise_if_any
 from ecr_shared_services.spec.identifiers import AccountId, IamPath, OrganizationId, OrgPath, Region, RoleName
 

@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import RepositoryRef, parse_repository_arn
 from ecr_shared_services.errors import SpecError, Violation
-from ecr_shared_services.policy.actions import AccessLevel
 from ecr_shared_services.spec.base import Problem, Spec, listed_twice, raise_if_any, rule_error
 from ecr_shared_services.spec.identifiers import (
     AccountId,

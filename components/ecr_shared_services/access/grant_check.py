@@ -11,9 +11,9 @@ from typing import Any
 
 from ecr_shared_services.access import RequestContext, evaluate_access
 from ecr_shared_services.access.results import AccessReport
+from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import parse_repository_arn, role_arn
 from ecr_shared_services.errors import AccessNotGrantedError
-from ecr_shared_services.policy.actions import AccessLevel
 
 
 def _registry_fix(name: str, account_id: str, role_name: str, role_path: str, access: AccessLevel) -> str:

@@ -1,0 +1,69 @@
+"""The one place that touches Pulumi SDK internals the mock runtime needs and the SDK does not export.
+
+The offline plan runs a program in-process under `set_mocks`, which the SDK supports for unit tests
+but not for running whole stack programs repeatedly. Doing that needs four private pieces: resetting
+the runtime's module-level state, running a program function the way the language host does, awaiting
+a coroutine from synchronous code, and decoding a resource request's protobuf properties. If an SDK
+upgrade moves any of them, `check_sdk_internals()` (run by the tests) names the missing piece.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+T = TypeVar("T")
+
+# (module, attribute) pairs this module relies on; checked by `check_sdk_internals`.
+REQUIRED: tuple[tuple[str, str], ...] = (
+    ("pulumi.runtime.settings", "ROOT"),
+    ("pulumi.runtime.settings", "SETTINGS"),
+    ("pulumi.runtime.stack", "run_pulumi_func"),
+    ("pulumi.runtime.sync_await", "_sync_await"),
+    ("pulumi.runtime.rpc", "deserialize_properties"),
+)
+
+
+def check_sdk_internals() -> list[str]:
+    """The SDK internals this adapter needs that the installed SDK lacks (empty when all are there)."""
+    import importlib
+
+    missing = [f"{module}.{name}" for module, name in REQUIRED if not hasattr(importlib.import_module(module), name)]
+    state = getattr(settings, "SETTINGS", None)
+    for attr in ("rpc_manager", "outputs"):
+        if state is not None and not hasattr(state, attr):
+            missing.append(f"pulumi.runtime.settings.SETTINGS.{attr}")
+    return missing
+
+
+def reset_runtime() -> None:
+    """Forget the root resource, pending RPCs and outputs an earlier run left in this process."""
+    settings.ROOT.set(None)
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+
+
+def run_program(main: Callable[[], Awaitable[None]]) -> None:
+    """Run `main` as the language host runs a stack program, waiting for every RPC it starts."""
+    _sync_await(run_pulumi_func(main))
+
+
+def sync_await(awaitable: Coroutine[Any, Any, T]) -> T:
+    """Await from synchronous code on the runtime's event loop."""
+    result: T = _sync_await(awaitable)
+    return result
+
+
+def deserialize_properties(struct: Any) -> dict[str, Any]:
+    """A resource request's protobuf properties as plain Python values.
+
+    Decoded on the runtime's event loop: resource references among them become Outputs bound to it."""
+
+    async def decode() -> dict[str, Any]:
+        return dict(rpc.deserialize_properties(struct))
+
+    return sync_await(decode())
