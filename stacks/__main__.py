@@ -22,6 +22,7 @@ else:
                 role,
                 "the stack's role must be `registry` or `application`",
                 "pulumi config set ecr:stackRole registry   # or application",
+                "ESS501",
             )
         ],
     )

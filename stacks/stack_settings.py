@@ -17,6 +17,7 @@ def pinned_account(stack_kind: str) -> str:
                     allowed,
                     "pin exactly one account for this stack",
                     "pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012",
+                    "ESS502",
                 )
             ],
         )

@@ -2,39 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
-from pydantic import ValidationError
+from ecr_shared_services.codes import CATALOG
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: where (field path), what (the value), which rule, and how to fix it."""
+    """One broken rule: where (field path), what (the value), which rule, how to fix it, and its code.
+
+    `code` is a stable identifier from `ecr_shared_services.codes.CATALOG` (for example ESS202), so that
+    tests and scripts can match a kind of finding without matching its prose.
+    """
 
     field: str
     value: Any
     rule: str
     fix: str = ""
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code and self.code not in CATALOG:
+            raise ValueError(f"unknown violation code {self.code!r}: add it to ecr_shared_services.codes.CATALOG")
 
     def render(self) -> str:
         text = f"{self.field or '(top level)'} = {self.value!r}: {self.rule}"
-        return f"{text}. Fix: {self.fix}" if self.fix else text
+        if self.fix:
+            text = f"{text}. Fix: {self.fix}"
+        return f"{self.code} {text}" if self.code else text
 
-
-def format_loc(loc: Sequence[str | int]) -> str:
-    """Render a pydantic location as `repositories[0].consumers[1].account_id`."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in {"account", "role", "organization", "lambda"} and out.endswith("]"):
-            # pydantic inserts the union tag into the path; it says nothing to a user.
-            continue
-        else:
-            out += f".{part}" if out else str(part)
-    return out
+    def under(self, prefix: str) -> Violation:
+        """This violation with its field placed under `prefix` (where a nested value sits in its parent)."""
+        if not prefix:
+            return self
+        if not self.field:
+            return replace(self, field=prefix)
+        joiner = "" if self.field.startswith("[") else "."
+        return replace(self, field=f"{prefix}{joiner}{self.field}")
 
 
 class SpecError(ValueError):
@@ -47,45 +53,6 @@ class SpecError(ValueError):
         lines = [f"{subject}: {count} invalid value{'s' if count != 1 else ''}:"]
         lines += [f"  - {v.render()}" for v in self.violations]
         super().__init__("\n".join(lines))
-
-    @classmethod
-    def from_validation_error(cls, subject: str, error: ValidationError) -> SpecError:
-        violations: list[Violation] = []
-        for item in error.errors(include_url=False):
-            ctx = item.get("ctx") or {}
-            prefix = format_loc(item["loc"])
-            inner = ctx.get("error")
-            if isinstance(inner, SpecError):
-                # A nested spec built through its own constructor already listed its violations.
-                for v in inner.violations:
-                    path = f"{prefix}.{v.field}" if prefix and v.field else (prefix or v.field)
-                    violations.append(Violation(path, v.value, v.rule, v.fix))
-                continue
-            nested = ctx.get("violations")
-            if nested:
-                # A model-level rule reported several problems at once; keep them apart.
-                for field, value, rule, fix in nested:
-                    joiner = "" if field.startswith("[") else "."
-                    path = f"{prefix}{joiner}{field}" if prefix and field else (prefix or field)
-                    violations.append(Violation(path, value, rule, fix))
-                continue
-            violations.append(
-                Violation(prefix, item.get("input"), ctx.get("rule") or item["msg"], ctx.get("fix") or _fix_for(item))
-            )
-        return cls(subject, violations)
-
-
-def _fix_for(item: Any) -> str:
-    kind = item.get("type", "")
-    if kind == "missing":
-        return "add this field"
-    if kind == "extra_forbidden":
-        return "remove this field or correct its spelling"
-    if kind == "string_type":
-        return "write it as a quoted string"
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "set `kind` to one of: account, role, organization, lambda"
-    return ""
 
 
 class PolicySizeError(ValueError):

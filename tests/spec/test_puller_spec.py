@@ -30,68 +30,48 @@ def test_defaults_are_an_ecs_task_role_that_pulls() -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "field", "rule"),
+    ("data", "field", "code"),
     [
-        ({}, "repositories", "a puller role needs at least one repository"),
-        ({"repositories": ["payment-service"]}, "registry", "repositories given by name need the registry's location"),
-        (
-            {"repository_arns": ["arn:aws:ecr:us-east-1:987654321098:repository/*"]},
-            "repository_arns[0]",
-            "'arn:aws:ecr:us-east-1:987654321098:repository/*' names an invalid repository '*'",
-        ),
-        (
-            {"repository_arns": ["arn:aws:s3:::bucket"]},
-            "repository_arns[0]",
-            "'arn:aws:s3:::bucket' is not an ECR repository ARN (expected arn:aws:ecr:REGION:ACCOUNT:repository/NAME)",
-        ),
-        (
-            {"repository_arns": [ARN], "max_session_duration": 60},
-            "max_session_duration",
-            "Input should be greater than or equal to 3600",
-        ),
-        (
-            {"repository_arns": [ARN], "path": "service-role"},
-            "path",
-            "an IAM path starts and ends with / (for example /service-roles/)",
-        ),
+        ({}, "repositories", "ESS405"),
+        ({"repositories": ["payment-service"]}, "registry", "ESS406"),
+        ({"repository_arns": ["arn:aws:ecr:us-east-1:987654321098:repository/*"]}, "repository_arns[0]", "ESS111"),
+        ({"repository_arns": ["arn:aws:s3:::bucket"]}, "repository_arns[0]", "ESS111"),
+        ({"repository_arns": [ARN], "max_session_duration": 60}, "max_session_duration", "ESS005"),
+        ({"repository_arns": [ARN], "path": "service-role"}, "path", "ESS105"),
         (
             {"repository_arns": [ARN], "trust": {"service": "eks-irsa", "namespace": "ns", "service_account": "sa"}},
             "trust.oidc_provider_arn",
-            "IRSA needs the cluster's OIDC provider ARN",
+            "ESS401",
         ),
         (
-            {"repository_arns": [ARN], "trust": {"service": "ec2", "namespace": "ns"}},
-            "trust.namespace",
-            "namespace and service_account apply to EKS only",
-        ),
-    ],
-)
-def test_puller_rules(data: dict[str, Any], field: str, rule: str) -> None:
-    with pytest.raises(SpecError) as caught:
-        PullerRoleArgs.parse({"role_name": "ecsTaskExecutionRole", **data})
-    assert [(v.field, v.rule) for v in caught.value.violations] == [(field, rule)]
-
-
-@pytest.mark.parametrize(
-    ("data", "field", "rule"),
-    [
-        (
-            {"repository_arns": [ARN], "cloudwatch_log_groups": ["/ecs/*"]},
-            "cloudwatch_log_groups[0]",
-            "a log group name is 1-512 letters, digits and . - _ / # (no wildcards)",
+            {
+                "repository_arns": [ARN],
+                "trust": {"service": "eks-irsa", "oidc_provider_arn": "arn:aws:iam::1:oidc-provider/x"},
+            },
+            "trust.service_account",
+            "ESS402",
         ),
         (
-            {"repository_arns": [ARN], "permissions_boundary": "workload-boundary"},
-            "permissions_boundary",
-            "a permissions boundary is a managed policy ARN",
+            {"repository_arns": [ARN], "trust": {"oidc_provider_arn": "arn:aws:iam::1:oidc-provider/x"}},
+            "trust.oidc_provider_arn",
+            "ESS403",
         ),
+        ({"repository_arns": [ARN], "trust": {"service": "ec2", "namespace": "ns"}}, "trust.namespace", "ESS404"),
+        ({"repository_arns": [ARN], "trust": {"service": "ecs"}}, "trust.service", "ESS004"),
+        (
+            {"repositories": ["a1", "a1"], "registry": {"account_id": "987654321098", "region": "us-east-1"}},
+            "repositories",
+            "ESS407",
+        ),
+        ({"repository_arns": [ARN], "cloudwatch_log_groups": ["/ecs/*"]}, "cloudwatch_log_groups[0]", "ESS114"),
+        ({"repository_arns": [ARN], "permissions_boundary": "workload-boundary"}, "permissions_boundary", "ESS115"),
         (
             {
                 "registry": {"account_id": "987654321098", "region": "us-east-1", "partition": "aws-cn"},
                 "repositories": ["payment-service"],
             },
             "registry.partition",
-            "region us-east-1 is in partition aws",
+            "ESS109",
         ),
         (
             {
@@ -99,14 +79,24 @@ def test_puller_rules(data: dict[str, Any], field: str, rule: str) -> None:
                 "repositories": ["payment-service"],
             },
             "registry.partition",
-            "unknown partition; known partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b",
+            "ESS108",
         ),
     ],
 )
-def test_role_settings_that_would_widen_or_misplace_access(data: dict[str, Any], field: str, rule: str) -> None:
+def test_puller_rules(data: dict[str, Any], field: str, code: str) -> None:
     with pytest.raises(SpecError) as caught:
         PullerRoleArgs.parse({"role_name": "ecsTaskExecutionRole", **data})
-    assert [(v.field, v.rule) for v in caught.value.violations] == [(field, rule)]
+    assert [(v.field, v.code) for v in caught.value.violations] == [(field, code)]
+
+
+def test_a_repository_arn_violation_says_what_is_wrong_with_the_arn() -> None:
+    with pytest.raises(SpecError) as caught:
+        PullerRoleArgs.parse({"role_name": "r", "repository_arns": ["arn:aws:s3:::bucket"]})
+    [violation] = caught.value.violations
+    assert violation.rule == (
+        "'arn:aws:s3:::bucket' is not an ECR repository ARN (expected arn:aws:ecr:REGION:ACCOUNT:repository/NAME)"
+    )
+    assert violation.fix == "use arn:aws:ecr:REGION:ACCOUNT:repository/NAME"
 
 
 def test_boundaries_and_log_groups_that_are_fine() -> None:
@@ -127,7 +117,7 @@ def test_values_that_arrive_later_are_checked_when_they_resolve() -> None:
     with pytest.raises(SpecError) as caught:
         check_resolved_repository_arns(["arn:aws:ecr:us-east-1:987654321098:repo/x"])
     assert caught.value.subject == "PullerRoleArgs"
-    assert caught.value.violations[0].field == "repository_arns"
+    assert [(v.field, v.code) for v in caught.value.violations] == [("repository_arns", "ESS111")]
 
 
 APP = {
@@ -144,21 +134,25 @@ def test_application_settings_validate_the_role_before_anything_exists() -> None
     assert app.role_args([ARN]).repository_arns == [ARN]
     with pytest.raises(SpecError) as caught:
         ApplicationStackSpec.parse({**APP, "role": {"role_name": "bad*name", "trust": {"service": "ecs"}}})
-    assert [v.field for v in caught.value.violations] == ["role.role_name", "role.trust.service"]
+    assert [(v.field, v.code) for v in caught.value.violations] == [
+        ("role.role_name", "ESS104"),
+        ("role.trust.service", "ESS004"),
+    ]
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "code"),
     [
-        ({"role": {"role_name": "r", "account_id": "999999999999"}}, "role.account_id"),
-        ({"registry_stack": "registry"}, "registry_stack"),
-        ({"repositories": []}, "repositories"),
-        ({"repositories": ["a1", "a1"]}, "repositories"),
-        ({"repositories": ["UPPER"]}, "repositories[0]"),
-        ({"organization_id": "org"}, "organization_id"),
+        ({"role": {"role_name": "r", "account_id": "999999999999"}}, "role.account_id", "ESS408"),
+        ({"registry_stack": "registry"}, "registry_stack", "ESS112"),
+        ({"repositories": []}, "repositories", "ESS405"),
+        ({"repositories": ["a1", "a1"]}, "repositories", "ESS407"),
+        ({"repositories": ["UPPER"]}, "repositories[0]", "ESS103"),
+        ({"organization_id": "org"}, "organization_id", "ESS106"),
+        ({"role": {}}, "role.role_name", "ESS001"),
     ],
 )
-def test_application_settings_rules(change: dict[str, Any], field: str) -> None:
+def test_application_settings_rules(change: dict[str, Any], field: str, code: str) -> None:
     with pytest.raises(SpecError) as caught:
         ApplicationStackSpec.parse({**APP, **change})
-    assert [v.field for v in caught.value.violations] == [field]
+    assert [(v.field, v.code) for v in caught.value.violations] == [(field, code)]

@@ -64,29 +64,32 @@ def test_every_violation_is_listed_in_one_error() -> None:
     )
     with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(data)
-    fields = [v.field for v in caught.value.violations]
+    found = [(v.field, v.code) for v in caught.value.violations]
     # Field rules first (from pydantic), then whole-registry rules; each names its place.
-    assert fields == ["repositories[2].name", "repositories[2].consumers[0].account_id"]
+    assert found == [("repositories[2].name", "ESS103"), ("repositories[2].consumers[0].account_id", "ESS101")]
     # Once the fields are fixed, the registry-wide rules report everything else at once.
     data["repositories"][2] = {"name": "bad-name", "consumers": [{"kind": "account", "account_id": "042000000000"}]}
     with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(data)
-    assert [(v.field, v.rule) for v in caught.value.violations] == [
-        ("partition", "region us-east-1 is in partition aws"),
-        ("repositories[1].name", "duplicate repository name (also repositories[0])"),
-        (
-            "repositories[3].consumers",
-            "a shared repository needs at least one consumer (none here, none registry-wide)",
-        ),
-        ("repositories[4].kms_key", "KMS encryption needs a key"),
-        (
-            "repositories[5].consumers[0].region",
-            "Lambda pulls images only from its own region; this registry is in us-east-1",
-        ),
+    assert [(v.field, v.code) for v in caught.value.violations] == [
+        ("partition", "ESS109"),
+        ("repositories[1].name", "ESS202"),
+        ("repositories[3].consumers", "ESS204"),
+        ("repositories[4].kms_key", "ESS206"),
+        ("repositories[5].consumers[0].region", "ESS205"),
     ]
-    message = str(caught.value)
-    assert message.startswith("SharedRegistryArgs: 5 invalid values:\n")
-    assert "Fix: replicate the repository to eu-west-1, or deploy the functions in us-east-1" in message
+    # The message lists every violation on its own line, each with code, field, value, rule and fix.
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "SharedRegistryArgs: 5 invalid values:"
+    assert lines[2] == (
+        "  - ESS202 repositories[1].name = 'payment-service': duplicate repository name (also repositories[0]). "
+        "Fix: give each repository a unique name, or merge the two entries"
+    )
+    assert lines[5] == (
+        "  - ESS205 repositories[5].consumers[0].region = 'eu-west-1': Lambda pulls images only from its own "
+        "region; this registry is in us-east-1. Fix: replicate the repository to eu-west-1, or deploy the "
+        "functions in us-east-1"
+    )
 
 
 def test_registry_wide_consumers_satisfy_every_repository() -> None:
@@ -95,8 +98,9 @@ def test_registry_wide_consumers_satisfy_every_repository() -> None:
 
 
 def test_private_repositories_take_no_consumers() -> None:
-    with pytest.raises(SpecError, match="a private repository has no repository policy"):
+    with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(registry(repositories=[{"name": "x1", "private": True, "consumers": [ROLE]}]))
+    assert [(v.field, v.code) for v in caught.value.violations] == [("repositories[0].consumers", "ESS203")]
     args = SharedRegistryArgs.parse(registry(consumers=[ROLE], repositories=[{"name": "x1", "private": True}]))
     assert args.repositories[0].private
 
@@ -105,9 +109,7 @@ def test_push_by_organization_needs_opt_in() -> None:
     org = {"kind": "organization", "organization_id": "o-a1b2c3d4e5", "access": "push"}
     with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(registry(consumers=[org]))
-    [violation] = caught.value.violations
-    assert violation.field == "consumers[0].access"
-    assert violation.rule == "push for a whole organization needs an explicit opt-in"
+    assert [(v.field, v.code) for v in caught.value.violations] == [("consumers[0].access", "ESS306")]
     SharedRegistryArgs.parse(registry(consumers=[{**org, "allow_push": True}]))
 
 
@@ -116,15 +118,20 @@ def test_lambda_consumers_cannot_push() -> None:
         SharedRegistryArgs.parse(
             registry(consumers=[{"kind": "lambda", "account_id": "123456789012", "access": "push"}])
         )
-    assert caught.value.violations[0].field == "consumers[0].access"
+    assert [(v.field, v.code) for v in caught.value.violations] == [("consumers[0].access", "ESS004")]
 
 
 def test_unknown_consumer_kind_and_unknown_fields() -> None:
     with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(registry(consumers=[{"kind": "everyone"}], colour="blue"))
     by_field = {v.field: v for v in caught.value.violations}
+    assert by_field["consumers[0]"].code == "ESS004"
     assert by_field["consumers[0]"].fix == "set `kind` to one of: account, role, organization, lambda"
-    assert by_field["colour"].fix == "remove this field or correct its spelling"
+    assert by_field["colour"].code == "ESS002"
+    # Nothing is close to `colour`, so the fix lists the fields that exist here.
+    assert by_field["colour"].fix == (
+        "remove it; the fields here are: account_id, consumers, defaults, partition, region, repositories"
+    )
 
 
 def test_a_consumer_without_kind_says_which_kinds_exist() -> None:
@@ -147,34 +154,40 @@ def test_there_is_no_way_to_write_a_public_principal() -> None:
 
 
 @pytest.mark.parametrize(
-    ("settings", "field", "rule"),
+    ("settings", "field", "code"),
     [
-        ({"encryption": "AES256", "kms_key": "alias/x"}, "kms_key", "a KMS key is given but encryption is AES256"),
-        ({"encryption": "KMS", "kms_key": "not-a-key"}, "kms_key", "not a KMS key ARN, alias or key ID"),
+        ({"encryption": "AES256", "kms_key": "alias/x"}, "kms_key", "ESS207"),
+        ({"encryption": "KMS", "kms_key": "not-a-key"}, "kms_key", "ESS113"),
+        ({"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION"}, "tag_mutability_exclusions", "ESS208"),
+        ({"tag_mutability_exclusions": ["latest"]}, "tag_mutability_exclusions", "ESS209"),
         (
-            {"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION"},
+            {"image_tag_mutability": "MUTABLE_WITH_EXCLUSION", "tag_mutability_exclusions": ["rc 1"]},
             "tag_mutability_exclusions",
-            "IMMUTABLE_WITH_EXCLUSION needs exclusion filters",
+            "ESS116",
         ),
+        ({"image_tag_mutability": "SOMETIMES"}, "image_tag_mutability", "ESS004"),
+        ({"scan_on_push": "often"}, "scan_on_push", "ESS003"),
+        ({"lifecycle": {"raw": {"rule": []}}}, "lifecycle.raw", "ESS211"),
         (
-            {"tag_mutability_exclusions": ["latest"]},
-            "tag_mutability_exclusions",
-            "exclusion filters have no effect with IMMUTABLE",
+            {"lifecycle": {"keep_last_tagged": None, "expire_untagged_after_days": None}},
+            "lifecycle.keep_last_tagged",
+            "ESS212",
         ),
     ],
 )
-def test_repository_setting_rules(settings: dict[str, Any], field: str, rule: str) -> None:
+def test_repository_setting_rules(settings: dict[str, Any], field: str, code: str) -> None:
     with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(registry(repositories=[{"name": "r1", "consumers": [ROLE], **settings}]))
-    assert [(v.field, v.rule) for v in caught.value.violations] == [(f"repositories[0].{field}", rule)]
+    assert [(v.field, v.code) for v in caught.value.violations] == [(f"repositories[0].{field}", code)]
 
 
 def test_lifecycle_knobs_or_raw_not_both() -> None:
-    with pytest.raises(SpecError, match="`raw` replaces the knobs"):
+    with pytest.raises(SpecError, match="`raw` replaces the knobs") as caught:
         SharedRegistryArgs.parse(registry(defaults={"lifecycle": {"keep_last_tagged": 5, "raw": {"rules": []}}}))
+    assert [(v.field, v.code) for v in caught.value.violations] == [("defaults.lifecycle.raw", "ESS210")]
     with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(registry(defaults={"lifecycle": {"keep_last_tagged": 0}}))
-    assert caught.value.violations[0].field == "defaults.lifecycle.keep_last_tagged"
+    assert [(v.field, v.code) for v in caught.value.violations] == [("defaults.lifecycle.keep_last_tagged", "ESS005")]
 
 
 def test_partition_follows_the_region() -> None:
@@ -190,10 +203,16 @@ def test_role_consumers_by_arn() -> None:
         SharedRegistryArgs.parse(
             registry(consumers=[{"kind": "role", "role_arns": [arn], "account_id": "123456789012"}])
         )
-    assert caught.value.violations[0].rule == "give either role_arns, or account_id with role_names, not both"
+    assert [(v.field, v.code) for v in caught.value.violations] == [("consumers[0].role_arns", "ESS301")]
     with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(registry(consumers=[{"kind": "role", "role_names": ["app"]}]))
-    assert caught.value.violations[0].rule == "role names need the account they are in"
+    assert [(v.field, v.code) for v in caught.value.violations] == [("consumers[0].account_id", "ESS303")]
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(registry(consumers=[{"kind": "role", "account_id": "123456789012"}]))
+    assert [(v.field, v.code) for v in caught.value.violations] == [("consumers[0].role_names", "ESS302")]
+    with pytest.raises(SpecError) as caught:
+        SharedRegistryArgs.parse(registry(consumers=[{"kind": "role", "role_arns": [arn, arn]}]))
+    assert [(v.field, v.code) for v in caught.value.violations] == [("consumers[0].role_arns", "ESS304")]
 
 
 def test_deferred_role_arns_are_replaced_in_order_and_checked() -> None:
@@ -213,5 +232,6 @@ def test_deferred_role_arns_are_replaced_in_order_and_checked() -> None:
     assert resolved.repositories[0].consumers[0].role_arns == ["arn:aws:iam::222222222222:role/b"]  # type: ignore[union-attr]
     # Overrides stay overrides: the repository still sets only what it set.
     assert resolved.repositories[0].model_fields_set == {"name", "scan_on_push", "consumers"}
-    with pytest.raises(SpecError, match="is not a role ARN"):
+    with pytest.raises(SpecError, match="is not a role ARN") as caught:
         args.with_role_arns(["arn:aws:iam::111111111111:user/a", "arn:aws:iam::222222222222:role/b"])
+    assert [(v.field, v.code) for v in caught.value.violations] == [("consumers[0].role_arns[0]", "ESS110")]

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from ecr_shared_services.errors import SpecError
-from ecr_shared_services.spec.base import Problem, Spec, listed_twice, raise_if_any, rule_error
+from ecr_shared_services.errors import Violation
+from ecr_shared_services.spec.base import Spec, listed_twice, refuse, violations_of
 from ecr_shared_services.spec.identifiers import AccountId, OrganizationId, RepositoryName
 from ecr_shared_services.spec.puller import PullerRoleArgs
 
@@ -40,41 +40,31 @@ class ApplicationStackSpec(Spec):
     @classmethod
     def _qualified(cls, value: str) -> str:
         if not _QUALIFIED_STACK.match(value):
-            raise rule_error(
-                "a stack reference must be fully qualified as org/project/stack",
-                "use the form shown by `pulumi stack ls --all`, for example acme/ecr-shared-services/registry",
-            )
+            rule = "a stack reference must be fully qualified as org/project/stack"
+            fix = "use the form shown by `pulumi stack ls --all`, for example acme/ecr-shared-services/registry"
+            refuse([Violation("", value, rule, fix, "ESS112")])
         return value
 
     @model_validator(mode="after")
     def _role_and_repositories(self) -> ApplicationStackSpec:
-        problems: list[Problem] = []
+        found: list[Violation] = []
         if not self.repositories:
-            problems.append(
-                (
-                    "repositories",
-                    [],
-                    "an application stack needs at least one repository",
-                    "pulumi config set --path 'ecr:repositories[0]' payment-service",
-                )
-            )
-        for name in listed_twice(self.repositories):
-            problems.append(("repositories", name, "repository listed twice", "list it once"))
+            rule = "an application stack needs at least one repository"
+            fix = "pulumi config set --path 'ecr:repositories[0]' payment-service"
+            found.append(Violation("repositories", [], rule, fix, "ESS405"))
+        found += [
+            Violation("repositories", name, "repository listed twice", "list it once", "ESS407")
+            for name in listed_twice(self.repositories)
+        ]
         if "account_id" in self.role:
-            problems.append(
-                (
-                    "role.account_id",
-                    self.role["account_id"],
-                    "the role's account is the stack's pinned account (aws:allowedAccountIds)",
-                    "remove account_id from ecr:role",
-                )
-            )
+            rule = "the role's account is the stack's pinned account (aws:allowedAccountIds)"
+            fix = "remove account_id from ecr:role"
+            found.append(Violation("role.account_id", self.role["account_id"], rule, fix, "ESS408"))
         try:
             self.role_spec()
         except ValidationError as error:
-            nested = SpecError.from_validation_error("PullerRoleArgs", error).violations
-            problems += [(f"role.{v.field}", v.value, v.rule, v.fix) for v in nested]
-        raise_if_any(problems)
+            found += [v.under("role") for v in violations_of(PullerRoleArgs, error)]
+        refuse(found)
         return self
 
     def role_spec(self) -> PullerRoleArgs:

@@ -1,14 +1,19 @@
-"""The base class of every spec: strict fields, and one SpecError listing every violation."""
+"""The base class of every spec: strict fields, and one SpecError listing every violation.
+
+Validators report what they find as `Violation`s through `refuse`; pydantic's own errors (a missing or
+unknown field, a wrong type) become `Violation`s too, each with its code, in `violations_of`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails
 
-from ecr_shared_services.errors import SpecError
+from ecr_shared_services.errors import SpecError, Violation
 
 
 class Spec(BaseModel):
@@ -20,7 +25,7 @@ class Spec(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as error:
-            raise SpecError.from_validation_error(type(self).__name__, error) from None
+            raise SpecError(type(self).__name__, violations_of(type(self), error)) from None
 
     @classmethod
     def parse(cls, data: Any) -> Any:
@@ -28,24 +33,15 @@ class Spec(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as error:
-            raise SpecError.from_validation_error(cls.__name__, error) from None
+            raise SpecError(cls.__name__, violations_of(cls, error)) from None
 
 
-def rule_error(rule: str, fix: str) -> PydanticCustomError:
-    """A field-level error carrying its rule and fix, which SpecError shows apart."""
-    return PydanticCustomError("rule", "{rule}", {"rule": rule, "fix": fix})
-
-
-# (field, value, rule, fix) of one model-level violation.
-Problem = tuple[str, Any, str, str]
-
-
-def raise_if_any(problems: Iterable[Problem]) -> None:
-    """Report several model-level problems (field, value, rule, fix) as one error."""
-    found = list(problems)
+def refuse(violations: Iterable[Violation]) -> None:
+    """Raise every violation a validator found, at once; their fields are relative to the validated value."""
+    found = list(violations)
     if found:
-        summary = "; ".join(f"{field}: {rule}" for field, _, rule, _ in found)
-        raise PydanticCustomError("rules", "{summary}", {"summary": summary, "violations": found})
+        # pydantic keeps a ValueError raised in a validator as the error's context, under the value's path.
+        raise SpecError("", found)
 
 
 def listed_twice(values: Iterable[Any]) -> list[Any]:
@@ -56,3 +52,113 @@ def listed_twice(values: Iterable[Any]) -> list[Any]:
         if isinstance(value, str):
             (twice if value in seen else seen).add(value)
     return sorted(twice)
+
+
+def violations_of(model: type[BaseModel], error: ValidationError) -> list[Violation]:
+    """Every problem in a ValidationError of `model`, as violations with paths from the model's root."""
+    out: list[Violation] = []
+    for item in error.errors(include_url=False):
+        where = format_loc(model, item["loc"])
+        inner = (item.get("ctx") or {}).get("error")
+        if isinstance(inner, SpecError):
+            out += [v.under(where) for v in inner.violations]
+        else:
+            out.append(_pydantic_violation(model, item).under(where))
+    return out
+
+
+def format_loc(root: type[BaseModel], loc: Sequence[str | int]) -> str:
+    """Render a pydantic location as `repositories[0].consumers[1].account_id`."""
+    out = ""
+    models = [root]
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            continue
+        tagged = [m for m in models if _tag(m) == part]
+        if tagged:
+            # pydantic inserts the union tag into the path; it says nothing to a user.
+            models = tagged
+            continue
+        models = _field_models(models, part)
+        out += f".{part}" if out else part
+    return out
+
+
+# pydantic's error types, grouped by the code they are reported with.
+_TYPE_ERRORS = ("_type", "_parsing")
+_CHOICE_ERRORS = {"literal_error", "enum", "union_tag_invalid", "union_tag_not_found"}
+_RANGE_ERRORS = {
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "too_long",
+    "too_short",
+    "string_too_long",
+    "string_too_short",
+}
+
+
+def _pydantic_violation(model: type[BaseModel], item: ErrorDetails) -> Violation:
+    """One of pydantic's own errors, with its code and a fix; the field is filled in by the caller."""
+    kind, value, loc = item["type"], item.get("input"), item["loc"]
+    if kind == "missing":
+        return Violation("", value, item["msg"], "add this field", "ESS001")
+    if kind == "extra_forbidden":
+        return _unknown_field(model, loc, value)
+    if kind.startswith("union_tag"):
+        tags = ", ".join(_tags(_models_at(model, loc)))
+        return Violation("", value, item["msg"], f"set `kind` to one of: {tags}", "ESS004")
+    if kind in _CHOICE_ERRORS:
+        return Violation("", value, item["msg"], "", "ESS004")
+    if kind == "string_type":
+        return Violation("", value, item["msg"], "write it as a quoted string", "ESS003")
+    if kind.endswith(_TYPE_ERRORS):
+        return Violation("", value, item["msg"], "", "ESS003")
+    if kind in _RANGE_ERRORS:
+        return Violation("", value, item["msg"], "", "ESS005")
+    return Violation("", value, item["msg"], "", "ESS009")
+
+
+def _unknown_field(model: type[BaseModel], loc: tuple[str | int, ...], value: Any) -> Violation:
+    key = str(loc[-1])
+    known = sorted({name for m in _models_at(model, loc[:-1]) for name in m.model_fields})
+    close = difflib.get_close_matches(key, known, n=1)
+    if close:
+        fix = f"did you mean `{close[0]}`? Rename it, or remove it"
+    else:
+        fix = f"remove it; the fields here are: {', '.join(known)}"
+    return Violation("", value, "unknown field", fix, "ESS002")
+
+
+def _models_at(root: type[BaseModel], loc: Sequence[str | int]) -> list[type[BaseModel]]:
+    """The spec classes a value at `loc` (a pydantic location) may be: one, or a union's members."""
+    models = [root]
+    for part in loc:
+        if isinstance(part, int):
+            continue  # an item of a list: its models are already the list's
+        tagged = [m for m in models if _tag(m) == part]
+        models = tagged or _field_models(models, part)
+    return models
+
+
+def _field_models(models: list[type[BaseModel]], name: str) -> list[type[BaseModel]]:
+    """The spec classes the field `name` of any of `models` may hold."""
+    return [found for m in models if name in m.model_fields for found in _models_in(m.model_fields[name].annotation)]
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models_in(arg)]
+
+
+def _tag(model: type[BaseModel]) -> str | None:
+    """The `kind` a member of a tagged union is chosen by, if it is one."""
+    field = model.model_fields.get("kind")
+    return field.default if field is not None and isinstance(field.default, str) else None
+
+
+def _tags(models: Iterable[type[BaseModel]]) -> list[str]:
+    return [tag for m in models if (tag := _tag(m))]

@@ -8,7 +8,8 @@ from pydantic import Field, field_validator, model_validator
 
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import parse_principal_arn, role_arn
-from ecr_shared_services.spec.base import Problem, Spec, listed_twice, raise_if_any
+from ecr_shared_services.errors import Violation
+from ecr_shared_services.spec.base import Spec, listed_twice, refuse
 from ecr_shared_services.spec.identifiers import AccountId, IamPath, OrganizationId, OrgPath, Region, RoleName
 
 DESCRIPTION = Field(
@@ -54,8 +55,8 @@ class RoleConsumer(Spec):
     @field_validator("role_arns")
     @classmethod
     def _arns_now(cls, arns: list[Any]) -> list[Any]:
-        raise_if_any(
-            (f"[{index}]", arn, rule, "use arn:aws:iam::ACCOUNT:role/NAME")
+        refuse(
+            Violation(f"[{index}]", arn, rule, "use arn:aws:iam::ACCOUNT:role/NAME", "ESS110")
             for index, arn in enumerate(arns)
             if isinstance(arn, str) and (rule := role_arn_problem(arn))
         )
@@ -63,46 +64,23 @@ class RoleConsumer(Spec):
 
     @model_validator(mode="after")
     def _roles_given(self) -> RoleConsumer:
-        problems: list[Problem] = []
+        found: list[Violation] = []
         if self.role_arns and (self.role_names or self.account_id):
-            problems.append(
-                (
-                    "role_arns",
-                    len(self.role_arns),
-                    "give either role_arns, or account_id with role_names, not both",
-                    "use one role consumer per form",
-                )
-            )
+            rule = "give either role_arns, or account_id with role_names, not both"
+            found.append(Violation("role_arns", len(self.role_arns), rule, "use one role consumer per form", "ESS301"))
         elif not self.role_arns:
             if not self.role_names:
-                problems.append(
-                    (
-                        "role_names",
-                        [],
-                        "a role consumer needs at least one role name",
-                        "list the roles, or use kind: account to grant the whole account",
-                    )
-                )
+                rule = "a role consumer needs at least one role name"
+                fix = "list the roles, or use kind: account to grant the whole account"
+                found.append(Violation("role_names", [], rule, fix, "ESS302"))
             if self.account_id is None:
-                problems.append(
-                    (
-                        "account_id",
-                        None,
-                        "role names need the account they are in",
-                        "set account_id, or give role_arns instead",
-                    )
-                )
+                rule, fix = "role names need the account they are in", "set account_id, or give role_arns instead"
+                found.append(Violation("account_id", None, rule, fix, "ESS303"))
         dupes = listed_twice(self.role_names) + listed_twice(self.role_arns)
         if dupes:
-            problems.append(
-                (
-                    "role_names" if self.role_names else "role_arns",
-                    dupes,
-                    "roles are listed twice",
-                    "list each role once",
-                )
-            )
-        raise_if_any(problems)
+            field = "role_names" if self.role_names else "role_arns"
+            found.append(Violation(field, dupes, "roles are listed twice", "list each role once", "ESS304"))
+        refuse(found)
         return self
 
     @property
@@ -148,26 +126,19 @@ class OrganizationConsumer(Spec):
 
     @model_validator(mode="after")
     def _paths_in_org(self) -> OrganizationConsumer:
-        problems = [
-            (
-                "ou_paths",
-                path,
-                f"the path is not inside organization {self.organization_id}",
-                f"start the path with {self.organization_id}/",
+        org = self.organization_id
+        found = [
+            Violation(
+                "ou_paths", path, f"the path is not inside organization {org}", f"start the path with {org}/", "ESS305"
             )
             for path in self.ou_paths
-            if not path.startswith(self.organization_id + "/")
+            if not path.startswith(org + "/")
         ]
         if self.access == "push" and not self.allow_push:
-            problems.append(
-                (
-                    "access",
-                    "push",
-                    "push for a whole organization needs an explicit opt-in",
-                    "grant push to the publishing accounts or roles instead, or set allow_push: true",
-                )
-            )
-        raise_if_any(problems)
+            rule = "push for a whole organization needs an explicit opt-in"
+            fix = "grant push to the publishing accounts or roles instead, or set allow_push: true"
+            found.append(Violation("access", "push", rule, fix, "ESS306"))
+        refuse(found)
         return self
 
 
@@ -186,4 +157,3 @@ class LambdaConsumer(Spec):
 Consumer = Annotated[
     AccountConsumer | RoleConsumer | OrganizationConsumer | LambdaConsumer, Field(discriminator="kind")
 ]
-CONSUMER_KINDS: tuple[str, ...] = ("account", "role", "organization", "lambda")

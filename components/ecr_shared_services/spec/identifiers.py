@@ -2,41 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator
 
 from ecr_shared_services.aws import identifiers as ids
 from ecr_shared_services.aws.partitions import PARTITIONS, partition_for_region
-from ecr_shared_services.spec.base import Problem, rule_error
+from ecr_shared_services.errors import Violation
+from ecr_shared_services.spec.base import refuse
 
 
-def _checker(name: str, ok: object) -> AfterValidator:
+def _checker(name: str, ok: Callable[[str], bool], code: str) -> AfterValidator:
     rule, fix = ids.RULES[name]
 
     def check(value: str) -> str:
-        if not callable(ok) or not ok(value):
-            raise rule_error(rule, fix)
+        if not ok(value):
+            refuse([Violation("", value, rule, fix, code)])
         return value
 
     return AfterValidator(check)
 
 
-AccountId = Annotated[str, _checker("account_id", ids.is_account_id)]
-Region = Annotated[str, _checker("region", lambda v: bool(ids.REGION.match(v)))]
-RepositoryName = Annotated[str, _checker("repository_name", ids.is_repository_name)]
-RoleName = Annotated[str, _checker("role_name", ids.is_role_name)]
-IamPath = Annotated[str, _checker("iam_path", lambda v: len(v) <= 512 and bool(ids.IAM_PATH.match(v)))]
-OrganizationId = Annotated[str, _checker("organization_id", lambda v: bool(ids.ORG_ID.match(v)))]
-OrgPath = Annotated[str, _checker("org_path", lambda v: bool(ids.ORG_PATH.match(v)))]
+AccountId = Annotated[str, _checker("account_id", ids.is_account_id, "ESS101")]
+Region = Annotated[str, _checker("region", lambda v: bool(ids.REGION.match(v)), "ESS102")]
+RepositoryName = Annotated[str, _checker("repository_name", ids.is_repository_name, "ESS103")]
+RoleName = Annotated[str, _checker("role_name", ids.is_role_name, "ESS104")]
+IamPath = Annotated[str, _checker("iam_path", lambda v: len(v) <= 512 and bool(ids.IAM_PATH.match(v)), "ESS105")]
+OrganizationId = Annotated[str, _checker("organization_id", lambda v: bool(ids.ORG_ID.match(v)), "ESS106")]
+OrgPath = Annotated[str, _checker("org_path", lambda v: bool(ids.ORG_PATH.match(v)), "ESS107")]
 
 
 def _check_partition(value: str) -> str:
     if value not in PARTITIONS:
-        raise rule_error(
-            f"unknown partition; known partitions are {', '.join(PARTITIONS)}",
-            "leave it out to derive it from the region",
-        )
+        rule = f"unknown partition; known partitions are {', '.join(PARTITIONS)}"
+        refuse([Violation("", value, rule, "leave it out to derive it from the region", "ESS108")])
     return value
 
 
@@ -48,16 +48,10 @@ def effective_partition(partition: str | None, region: str) -> str:
     return partition or partition_for_region(region).name
 
 
-def partition_problems(partition: str | None, region: str) -> list[Problem]:
+def partition_violations(partition: str | None, region: str) -> list[Violation]:
     """A partition given beside a region must be the region's own."""
     derived = partition_for_region(region).name
     if partition and partition != derived:
-        return [
-            (
-                "partition",
-                partition,
-                f"region {region} is in partition {derived}",
-                f"set partition: {derived} or leave it out",
-            )
-        ]
+        rule = f"region {region} is in partition {derived}"
+        return [Violation("partition", partition, rule, f"set partition: {derived} or leave it out", "ESS109")]
     return []

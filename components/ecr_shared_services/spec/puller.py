@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -10,7 +11,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import RepositoryRef, parse_repository_arn
 from ecr_shared_services.errors import SpecError, Violation
-from ecr_shared_services.spec.base import Problem, Spec, listed_twice, raise_if_any, rule_error
+from ecr_shared_services.spec.base import Spec, listed_twice, refuse
 from ecr_shared_services.spec.identifiers import (
     AccountId,
     IamPath,
@@ -19,7 +20,7 @@ from ecr_shared_services.spec.identifiers import (
     RepositoryName,
     RoleName,
     effective_partition,
-    partition_problems,
+    partition_violations,
 )
 
 _LOG_GROUP = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
@@ -41,47 +42,30 @@ class TrustSpec(Spec):
 
     @model_validator(mode="after")
     def _eks_fields(self) -> TrustSpec:
-        problems: list[Problem] = []
-        if self.service == "eks-irsa":
-            provider = self.oidc_provider_arn or ""
-            if ":oidc-provider/" not in provider or not provider.startswith("arn:"):
-                problems.append(
-                    (
-                        "oidc_provider_arn",
-                        self.oidc_provider_arn,
-                        "IRSA needs the cluster's OIDC provider ARN",
-                        "use arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID",
-                    )
-                )
-            if not (self.namespace and self.service_account):
-                problems.append(
-                    (
-                        "service_account",
-                        self.service_account,
-                        "IRSA needs the namespace and service account allowed to assume the role",
-                        "set namespace and service_account",
-                    )
-                )
-        elif self.oidc_provider_arn:
-            problems.append(
-                (
-                    "oidc_provider_arn",
-                    self.oidc_provider_arn,
-                    f"an OIDC provider is used only with service eks-irsa, not {self.service}",
-                    "remove it or set service: eks-irsa",
-                )
-            )
+        found = self._irsa_violations() if self.service == "eks-irsa" else []
+        if self.service != "eks-irsa" and self.oidc_provider_arn:
+            rule = f"an OIDC provider is used only with service eks-irsa, not {self.service}"
+            fix = "remove it or set service: eks-irsa"
+            found.append(Violation("oidc_provider_arn", self.oidc_provider_arn, rule, fix, "ESS403"))
         if self.service not in {"eks-irsa", "eks-pod-identity"} and (self.namespace or self.service_account):
-            problems.append(
-                (
-                    "namespace",
-                    self.namespace,
-                    "namespace and service_account apply to EKS only",
-                    "remove them or choose an EKS trust",
-                )
-            )
-        raise_if_any(problems)
+            rule, fix = "namespace and service_account apply to EKS only", "remove them or choose an EKS trust"
+            found.append(Violation("namespace", self.namespace, rule, fix, "ESS404"))
+        refuse(found)
         return self
+
+    def _irsa_violations(self) -> list[Violation]:
+        found: list[Violation] = []
+        provider = self.oidc_provider_arn or ""
+        if ":oidc-provider/" not in provider or not provider.startswith("arn:"):
+            rule = "IRSA needs the cluster's OIDC provider ARN"
+            fix = "use arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID"
+            found.append(Violation("oidc_provider_arn", self.oidc_provider_arn, rule, fix, "ESS401"))
+        if not (self.namespace and self.service_account):
+            rule = "IRSA needs the namespace and service account allowed to assume the role"
+            found.append(
+                Violation("service_account", self.service_account, rule, "set namespace and service_account", "ESS402")
+            )
+        return found
 
 
 class RegistryLocation(Spec):
@@ -93,7 +77,7 @@ class RegistryLocation(Spec):
 
     @model_validator(mode="after")
     def _partition_of_region(self) -> RegistryLocation:
-        raise_if_any(partition_problems(self.partition, self.region))
+        refuse(partition_violations(self.partition, self.region))
         return self
 
     def ref(self, name: str) -> RepositoryRef:
@@ -136,13 +120,10 @@ class PullerRoleArgs(Spec):
     @classmethod
     def _log_group_names(cls, names: list[str]) -> list[str]:
         # A pattern would widen the grant beyond the named groups.
-        raise_if_any(
-            (
-                f"[{index}]",
-                name,
-                "a log group name is 1-512 letters, digits and . - _ / # (no wildcards)",
-                "name each log group, for example /ecs/payment-service",
-            )
+        rule = "a log group name is 1-512 letters, digits and . - _ / # (no wildcards)"
+        fix = "name each log group, for example /ecs/payment-service"
+        refuse(
+            Violation(f"[{index}]", name, rule, fix, "ESS114")
             for index, name in enumerate(names)
             if not _LOG_GROUP.match(name)
         )
@@ -152,48 +133,40 @@ class PullerRoleArgs(Spec):
     @classmethod
     def _boundary_arn(cls, value: Any) -> Any:
         if isinstance(value, str) and not _POLICY_ARN.match(value):
-            raise rule_error(
-                "a permissions boundary is a managed policy ARN",
-                "use arn:aws:iam::ACCOUNT:policy/NAME (or arn:aws:iam::aws:policy/NAME)",
-            )
+            rule = "a permissions boundary is a managed policy ARN"
+            fix = "use arn:aws:iam::ACCOUNT:policy/NAME (or arn:aws:iam::aws:policy/NAME)"
+            refuse([Violation("", value, rule, fix, "ESS115")])
         return value
 
     @field_validator("repository_arns")
     @classmethod
     def _arns_now(cls, arns: list[Any]) -> list[Any]:
         # Strings are checked now; Outputs are checked by the component when they resolve.
-        raise_if_any(
-            (f"[{index}]", v.value, v.rule, v.fix)
+        refuse(
+            replace(violation, field=f"[{index}]")
             for index, arn in enumerate(arns)
             if isinstance(arn, str)
-            for v in repository_arn_violations([arn])
+            for violation in repository_arn_violations([arn])
         )
         return arns
 
     @model_validator(mode="after")
     def _repositories_given(self) -> PullerRoleArgs:
-        problems: list[Problem] = []
+        found: list[Violation] = []
         if not self.repository_arns and not self.repositories:
-            problems.append(
-                (
-                    "repositories",
-                    [],
-                    "a puller role needs at least one repository",
-                    "give repository_arns, or registry + repositories",
-                )
+            rule, fix = (
+                "a puller role needs at least one repository",
+                "give repository_arns, or registry + repositories",
             )
+            found.append(Violation("repositories", [], rule, fix, "ESS405"))
         if self.repositories and self.registry is None:
-            problems.append(
-                (
-                    "registry",
-                    None,
-                    "repositories given by name need the registry's location",
-                    "set registry: {account_id, region}",
-                )
-            )
-        for name in listed_twice(self.repositories):
-            problems.append(("repositories", name, "repository listed twice", "list it once"))
-        raise_if_any(problems)
+            rule, fix = "repositories given by name need the registry's location", "set registry: {account_id, region}"
+            found.append(Violation("registry", None, rule, fix, "ESS406"))
+        found += [
+            Violation("repositories", name, "repository listed twice", "list it once", "ESS407")
+            for name in listed_twice(self.repositories)
+        ]
+        refuse(found)
         return self
 
     def named_repository_arns(self) -> list[str]:
@@ -209,7 +182,7 @@ def repository_arn_violations(arns: list[str], field: str = "repository_arns") -
         try:
             parse_repository_arn(arn)
         except ValueError as error:
-            out.append(Violation(field, arn, str(error), "use arn:aws:ecr:REGION:ACCOUNT:repository/NAME"))
+            out.append(Violation(field, arn, str(error), "use arn:aws:ecr:REGION:ACCOUNT:repository/NAME", "ESS111"))
     return out
 
 

@@ -6,14 +6,15 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from ecr_shared_services.spec.base import Problem, Spec, raise_if_any
+from ecr_shared_services.errors import Violation
+from ecr_shared_services.spec.base import Spec, refuse
 from ecr_shared_services.spec.consumers import Consumer, LambdaConsumer, RoleConsumer
 from ecr_shared_services.spec.identifiers import (
     AccountId,
     PartitionName,
     Region,
     effective_partition,
-    partition_problems,
+    partition_violations,
 )
 from ecr_shared_services.spec.repository import RepositorySettings, RepositorySpec
 
@@ -79,62 +80,57 @@ class SharedRegistryArgs(Spec):
 
     @model_validator(mode="after")
     def _whole_registry_rules(self) -> SharedRegistryArgs:
-        problems: list[Problem] = []
-        problems += partition_problems(self.partition, self.region)
+        found = partition_violations(self.partition, self.region)
         if not self.repositories:
-            problems.append(
-                (
+            found.append(
+                Violation(
                     "repositories",
                     [],
                     "a registry needs at least one repository",
                     "add a repository with a name and its consumers",
+                    "ESS201",
                 )
             )
-        seen: dict[str, int] = {}
+        first: dict[str, int] = {}
         for index, repo in enumerate(self.repositories):
-            where = f"repositories[{index}]"
-            if repo.name in seen:
-                problems.append(
-                    (
-                        f"{where}.name",
-                        repo.name,
-                        f"duplicate repository name (also repositories[{seen[repo.name]}])",
-                        "give each repository a unique name, or merge the two entries",
-                    )
-                )
-            seen.setdefault(repo.name, index)
-            if repo.private and repo.consumers:
-                problems.append(
-                    (
-                        f"{where}.consumers",
-                        len(repo.consumers),
-                        "a private repository has no repository policy, so it cannot have consumers",
-                        "remove `private: true` or remove its consumers",
-                    )
-                )
-            if not repo.private and not repo.consumers and not self.consumers:
-                problems.append(
-                    (
-                        f"{where}.consumers",
-                        [],
-                        "a shared repository needs at least one consumer (none here, none registry-wide)",
-                        "add consumers, or set `private: true` if only this account uses it",
-                    )
-                )
-            for field, value, rule, fix in repo.settings(self.defaults).problems():
-                problems.append((f"{where}.{field}", value, rule, fix))
-            problems += self._lambda_problems(repo.consumers, f"{where}.consumers")
-        problems += self._lambda_problems(self.consumers, "consumers")
-        raise_if_any(problems)
+            found += [
+                v.under(f"repositories[{index}]") for v in self._repository_violations(repo, first.get(repo.name))
+            ]
+            first.setdefault(repo.name, index)
+        found += [v.under("consumers") for v in self._lambda_violations(self.consumers)]
+        refuse(found)
         return self
 
-    def _lambda_problems(self, consumers: list[Consumer], where: str) -> list[Problem]:
+    def _repository_violations(self, repo: RepositorySpec, same_name: int | None) -> list[Violation]:
+        """The rules one repository breaks in this registry (`same_name`: an earlier one of its name)."""
+        found: list[Violation] = []
+        if same_name is not None:
+            rule = f"duplicate repository name (also repositories[{same_name}])"
+            fix = "give each repository a unique name, or merge the two entries"
+            found.append(Violation("name", repo.name, rule, fix, "ESS202"))
+        if repo.private and repo.consumers:
+            rule = "a private repository has no repository policy, so it cannot have consumers"
+            found.append(
+                Violation(
+                    "consumers", len(repo.consumers), rule, "remove `private: true` or remove its consumers", "ESS203"
+                )
+            )
+        if not repo.private and not repo.consumers and not self.consumers:
+            rule = "a shared repository needs at least one consumer (none here, none registry-wide)"
+            fix = "add consumers, or set `private: true` if only this account uses it"
+            found.append(Violation("consumers", [], rule, fix, "ESS204"))
+        found += repo.settings(self.defaults).violations()
+        found += [v.under("consumers") for v in self._lambda_violations(repo.consumers)]
+        return found
+
+    def _lambda_violations(self, consumers: list[Consumer]) -> list[Violation]:
         return [
-            (
-                f"{where}[{i}].region",
+            Violation(
+                f"[{i}].region",
                 c.region,
                 f"Lambda pulls images only from its own region; this registry is in {self.region}",
                 f"replicate the repository to {c.region}, or deploy the functions in {self.region}",
+                "ESS205",
             )
             for i, c in enumerate(consumers)
             if isinstance(c, LambdaConsumer) and c.region not in (None, self.region)

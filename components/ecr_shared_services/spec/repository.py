@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from ecr_shared_services.spec.base import Problem, Spec, raise_if_any
+from ecr_shared_services.errors import Violation
+from ecr_shared_services.spec.base import Spec, refuse
 from ecr_shared_services.spec.consumers import Consumer
 from ecr_shared_services.spec.identifiers import RepositoryName
 
@@ -37,35 +38,18 @@ class LifecycleSpec(Spec):
     @model_validator(mode="after")
     def _one_way(self) -> LifecycleSpec:
         knobs = {"keep_last_tagged", "expire_untagged_after_days"} & self.model_fields_set
-        problems: list[Problem] = []
+        found: list[Violation] = []
         if self.raw is not None and knobs:
-            problems.append(
-                (
-                    "raw",
-                    "…",
-                    f"`raw` replaces the knobs, so {sorted(knobs)} would be ignored",
-                    "give either `raw` or the knobs, not both",
-                )
-            )
+            rule = f"`raw` replaces the knobs, so {sorted(knobs)} would be ignored"
+            found.append(Violation("raw", "…", rule, "give either `raw` or the knobs, not both", "ESS210"))
         if self.raw is not None and not isinstance(self.raw.get("rules"), list):
-            problems.append(
-                (
-                    "raw",
-                    self.raw,
-                    "a lifecycle policy needs a `rules` list",
-                    'see ECR\'s lifecycle policy syntax: {"rules": [...]}',
-                )
-            )
+            fix = 'see ECR\'s lifecycle policy syntax: {"rules": [...]}'
+            found.append(Violation("raw", self.raw, "a lifecycle policy needs a `rules` list", fix, "ESS211"))
         if self.raw is None and self.keep_last_tagged is None and self.expire_untagged_after_days is None:
-            problems.append(
-                (
-                    "keep_last_tagged",
-                    None,
-                    "both knobs are off, so the policy would be empty",
-                    "set `lifecycle: null` to have no lifecycle policy",
-                )
-            )
-        raise_if_any(problems)
+            rule = "both knobs are off, so the policy would be empty"
+            fix = "set `lifecycle: null` to have no lifecycle policy"
+            found.append(Violation("keep_last_tagged", None, rule, fix, "ESS212"))
+        refuse(found)
         return self
 
 
@@ -91,57 +75,37 @@ class RepositorySettings(Spec):
     retain_on_delete: bool = Field(default=True, description="Keep the repository in AWS when it leaves the program.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the repository.")
 
-    def problems(self) -> list[Problem]:
+    def violations(self) -> list[Violation]:
         """Rules across fields; checked on the effective settings after defaults are merged."""
-        found: list[Problem] = []
+        return self._key_violations() + self._exclusion_violations()
+
+    def _key_violations(self) -> list[Violation]:
+        found: list[Violation] = []
         if self.encryption == "KMS" and not self.kms_key:
-            found.append(
-                (
-                    "kms_key",
-                    None,
-                    "KMS encryption needs a key",
-                    "set kms_key to the key's ARN, or use encryption: AES256",
-                )
-            )
+            fix = "set kms_key to the key's ARN, or use encryption: AES256"
+            found.append(Violation("kms_key", None, "KMS encryption needs a key", fix, "ESS206"))
         if self.encryption == "AES256" and self.kms_key:
-            found.append(
-                (
-                    "kms_key",
-                    self.kms_key,
-                    "a KMS key is given but encryption is AES256",
-                    "set encryption: KMS, or remove kms_key",
-                )
-            )
+            rule = "a KMS key is given but encryption is AES256"
+            found.append(Violation("kms_key", self.kms_key, rule, "set encryption: KMS, or remove kms_key", "ESS207"))
         if self.kms_key and not _KMS_KEY.match(self.kms_key):
-            found.append(
-                ("kms_key", self.kms_key, "not a KMS key ARN, alias or key ID", "use arn:aws:kms:REGION:ACCOUNT:key/ID")
-            )
+            rule, fix = "not a KMS key ARN, alias or key ID", "use arn:aws:kms:REGION:ACCOUNT:key/ID"
+            found.append(Violation("kms_key", self.kms_key, rule, fix, "ESS113"))
+        return found
+
+    def _exclusion_violations(self) -> list[Violation]:
+        found: list[Violation] = []
         with_exclusion = self.image_tag_mutability.endswith("_WITH_EXCLUSION")
         if with_exclusion and not self.tag_mutability_exclusions:
-            found.append(
-                (
-                    "tag_mutability_exclusions",
-                    [],
-                    f"{self.image_tag_mutability} needs exclusion filters",
-                    "list the tag patterns to exempt, for example ['latest']",
-                )
-            )
+            rule = f"{self.image_tag_mutability} needs exclusion filters"
+            fix = "list the tag patterns to exempt, for example ['latest']"
+            found.append(Violation("tag_mutability_exclusions", [], rule, fix, "ESS208"))
         if self.tag_mutability_exclusions and not with_exclusion:
-            found.append(
-                (
-                    "tag_mutability_exclusions",
-                    self.tag_mutability_exclusions,
-                    f"exclusion filters have no effect with {self.image_tag_mutability}",
-                    "use IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION",
-                )
-            )
+            rule = f"exclusion filters have no effect with {self.image_tag_mutability}"
+            fix = "use IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION"
+            found.append(Violation("tag_mutability_exclusions", self.tag_mutability_exclusions, rule, fix, "ESS209"))
+        rule = "a tag filter is 1-128 letters, digits, . _ - or *"
         found += [
-            (
-                "tag_mutability_exclusions",
-                f,
-                "a tag filter is 1-128 letters, digits, . _ - or *",
-                "remove other characters",
-            )
+            Violation("tag_mutability_exclusions", f, rule, "remove other characters", "ESS116")
             for f in self.tag_mutability_exclusions
             if not _TAG_FILTER.match(f)
         ]
