@@ -142,17 +142,25 @@ def test_configure_sets_rule_config_and_levels(analyzer: analyzer_pb2_grpc.Analy
     assert diagnostic.policyName == "ecr-force-delete-off" and diagnostic.enforcementLevel == analyzer_pb2.MANDATORY
 
 
-def test_unknown_values_produce_no_diagnostics(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
+def test_unknown_policies_get_only_the_known_at_preview_advisory(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
     _configure(analyzer)
     props = {"repository": UNKNOWN_STRING_VALUE, "policy": UNKNOWN_STRING_VALUE}
-    assert _analyze(analyzer, "aws:ecr/repositoryPolicy:RepositoryPolicy", "pending", props) == []
+    [diagnostic] = _analyze(analyzer, "aws:ecr/repositoryPolicy:RepositoryPolicy", "pending", props)
+    assert (diagnostic.policyName, diagnostic.enforcementLevel) == ("policy-known-at-preview", analyzer_pb2.ADVISORY)
+    assert "policy not known at preview; it will be checked at update" in diagnostic.message
+    assert 'ECR repository policy "pending"' in diagnostic.message
     partly = {
         "name": "r",
-        "assumeRolePolicy": json.dumps(
-            document({"Effect": "Allow", "Principal": {"AWS": UNKNOWN_STRING_VALUE}, "Action": "sts:AssumeRole"})
-        ),
+        "assumeRolePolicy": {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": UNKNOWN_STRING_VALUE}, "Action": "sts:AssumeRole"}],
+        },
     }
-    assert _analyze(analyzer, "aws:iam/role:Role", "pending-role", partly) == []
+    [diagnostic] = _analyze(analyzer, "aws:iam/role:Role", "pending-role", partly)
+    assert (diagnostic.policyName, diagnostic.enforcementLevel) == ("policy-known-at-preview", analyzer_pb2.ADVISORY)
+    assert 'IAM role "pending-role" trust policy' in diagnostic.message
+    known = {"repository": UNKNOWN_STRING_VALUE, "policy": json.dumps(document(statement({"AWS": APP}, PULL)))}
+    assert _analyze(analyzer, "aws:ecr/repositoryPolicy:RepositoryPolicy", "known", known) == []
 
 
 def test_analyze_stack_reports_against_the_resource_urn(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:

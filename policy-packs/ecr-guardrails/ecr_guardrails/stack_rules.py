@@ -14,6 +14,7 @@ from .model import Config, Finding, Resource
 from .resource_types import (
     LIFECYCLE_POLICY,
     MANAGED_POLICY,
+    POLICY_ATTACHMENT,
     REGISTRY_SCANNING,
     REPOSITORY,
     ROLE,
@@ -151,12 +152,28 @@ class _RolePolicies:
 def _resolve_managed(arn: Any, source: Resource, prop: str, policies: list[Resource]) -> Document | None:
     for policy in policies:
         if _links(source, prop, policy, ("arn", "id")) is True:
-            return parse_document(policy.props.get("policy"))
+            return parse_document(policy.props.get("policy"), "identity")
     if isinstance(arn, str):
         known = aws_managed_document(arn)
         if known is not None:
-            return parse_document(known)
+            return parse_document(known, "identity")
     return None
+
+
+def _shared_attachments(role: Resource, resources: list[Resource], found: _RolePolicies) -> None:
+    """aws.iam.PolicyAttachment lists its roles by name: each one naming this role attaches its policy."""
+    managed_policies = _of_type(resources, MANAGED_POLICY)
+    name = role.props.get("name")
+    for att in _of_type(resources, POLICY_ATTACHMENT):
+        roles = att.props.get("roles")
+        if is_unknown(roles) or is_unknown(name) or (isinstance(roles, list) and any(map(is_unknown, roles))):
+            found.undecided = True
+            continue
+        if not isinstance(roles, list) or name not in roles:
+            continue
+        found.attachment_count += 1
+        arn = att.props.get("policyArn")
+        found.managed.append((f"{att.label} ({arn})", _resolve_managed(arn, att, "policyArn", managed_policies)))
 
 
 def _role_policies(role: Resource, resources: list[Resource]) -> _RolePolicies:
@@ -185,11 +202,12 @@ def _role_policies(role: Resource, resources: list[Resource]) -> _RolePolicies:
     elif isinstance(arns, list):
         for arn in arns:
             found.attachment_count += 1
-            document = parse_document(aws_managed_document(arn)) if isinstance(arn, str) else None
+            document = parse_document(aws_managed_document(arn), "identity") if isinstance(arn, str) else None
             if document is None and isinstance(arn, str):
-                document = next((parse_document(p.props.get("policy")) for p in managed_policies
+                document = next((parse_document(p.props.get("policy"), "identity") for p in managed_policies
                                  if p.props.get("arn") == arn), None)
             found.managed.append((f"managed policy {arn}", document))
+    _shared_attachments(role, resources, found)
     return found
 
 
