@@ -10,6 +10,7 @@ numbers and booleans. Unknown parts (preview) are assumed well formed: only what
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
@@ -26,6 +27,8 @@ STATEMENT_ELEMENTS: Final = frozenset(
 )
 PRINCIPAL_TYPES: Final = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
 _STRING_LIST_ELEMENTS: Final = ("Action", "NotAction", "Resource", "NotResource")
+# <action_string> = "*" | "<service>:<action>" (IAM: "Actions/Conditions must be prefaced by a vendor").
+_ACTION: Final = re.compile(r"^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+)$")
 _EXCLUSIVE: Final = (("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal"))
 
 
@@ -33,11 +36,25 @@ def _strings_problem(element: str, value: Any, scalars: tuple[type, ...] = (str,
     """A problem with a one-or-many value whose items must be of `scalars` (None: fine)."""
     if is_unknown(value):
         return None
+    if value == [] and scalars == (str,):
+        return f"{element} is an empty list"
     for item in as_list(value):
         if is_unknown(item):
             continue
         if not isinstance(item, scalars):
             return f"{element} holds {item!r}, which is not a string"
+    return None
+
+
+def _value_form_problem(element: str, value: Any) -> str | None:
+    """Actions are SERVICE:ACTION or `*`; resources are ARNs or `*`."""
+    for item in as_list(value):
+        if not isinstance(item, str) or is_unknown(item):
+            continue
+        if "Action" in element and not _ACTION.match(item):
+            return f'{element} {item!r} is not an action (write SERVICE:ACTION, e.g. "ecr:BatchGetImage")'
+        if "Resource" in element and item != "*" and not item.startswith("arn:"):
+            return f'{element} {item!r} is not an ARN or "*"'
     return None
 
 
@@ -112,7 +129,7 @@ def statement_problem(raw: Any, kind: PolicyKind | None) -> str | None:
         return problem
     for element in _STRING_LIST_ELEMENTS:
         if element in raw:
-            problem = _strings_problem(element, raw[element])
+            problem = _strings_problem(element, raw[element]) or _value_form_problem(element, raw[element])
             if problem:
                 return problem
     for element in ("Principal", "NotPrincipal"):
@@ -132,6 +149,8 @@ def document_problem(body: Any, kind: PolicyKind | None) -> str | None:
         return f"unknown top-level element(s) {unknown} (element names are case-sensitive: Version, Id, Statement)"
     if "Statement" not in body:
         return "no Statement element"
+    if "Id" in body and not is_unknown(body["Id"]) and not isinstance(body["Id"], str):
+        return f"Id must be a string, got {body['Id']!r}"
     version = body.get("Version")
     if version is not None and not is_unknown(version) and version not in VERSIONS:
         return f"Version must be {' or '.join(VERSIONS)}, got {version!r}"
