@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from .actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, covered, matches
 from .config import flag, integer
-from .documents import Document, parse_document
+from .documents import Document, Statement, parse_document
 from .identity_rules import INLINE_POLICY_LIMIT, identity_documents
 from .managed_policies import aws_managed_document
 from .model import Config, Finding, Resource
@@ -211,41 +211,48 @@ def _role_policies(role: Resource, resources: list[Resource]) -> _RolePolicies:
     return found
 
 
+@dataclass
+class _TokenScan:
+    """What a role's statements say about pull and the authorization token."""
+
+    pulls_in: list[str] = field(default_factory=list)
+    has_token: bool = False
+    undecided: bool = False
+
+    def read(self, label: str, statement: Statement) -> None:
+        allow = statement.is_allow
+        if allow is None:
+            self.undecided = True
+        actions = statement.strings("Action")
+        if not allow or isinstance(actions, Unknown):
+            self.undecided = self.undecided or (bool(allow) and isinstance(actions, Unknown))
+            return
+        pull = covered(actions, PULL_ACTIONS)
+        if isinstance(pull, list) and pull and label not in self.pulls_in:
+            self.pulls_in.append(label)
+        token = covered(actions, (AUTHORIZATION_TOKEN,))
+        if isinstance(token, Unknown):
+            self.undecided = True
+        elif token:
+            targets = statement.strings("Resource")
+            if isinstance(targets, Unknown) or any(is_unknown(t) for t in targets):
+                self.undecided = True
+            elif "*" in targets:
+                self.has_token = True
+
+
 def check_puller_has_token(resources: list[Resource], config: Config) -> list[Finding]:
     """A role that may pull also holds ecr:GetAuthorizationToken on `*`, or no pull can authenticate."""
     findings: list[Finding] = []
     for role in _of_type(resources, ROLE):
         policies = _role_policies(role, resources)
-        pulls_in: list[str] = []
-        has_token = False
-        undecided = policies.undecided
+        scan = _TokenScan(undecided=policies.undecided)
         for label, document in policies.inline + policies.managed:
             if document is None or not document.complete:
-                undecided = True
-                if document is None:
-                    continue
-            for statement in document.statements:
-                allow = statement.is_allow
-                if allow is None:
-                    undecided = True
-                if not allow:
-                    continue
-                actions = statement.strings("Action")
-                if isinstance(actions, Unknown):
-                    undecided = True
-                    continue
-                pull = covered(actions, PULL_ACTIONS)
-                if isinstance(pull, list) and pull and label not in pulls_in:
-                    pulls_in.append(label)
-                token = covered(actions, (AUTHORIZATION_TOKEN,))
-                if isinstance(token, Unknown):
-                    undecided = True
-                elif token:
-                    targets = statement.strings("Resource")
-                    if isinstance(targets, Unknown) or any(is_unknown(t) for t in targets):
-                        undecided = True
-                    elif "*" in targets:
-                        has_token = True
+                scan.undecided = True
+            for statement in document.statements if document is not None else []:
+                scan.read(label, statement)
+        pulls_in, has_token, undecided = scan.pulls_in, scan.has_token, scan.undecided
         if pulls_in and not has_token and not undecided:
             findings.append(Finding(
                 f"{role.label} is allowed to pull ({'; '.join(pulls_in)}) but none of its policies in this "
