@@ -367,3 +367,10 @@ def test_identity_policy_with_a_principal_is_malformed(stub: analyzer_pb2_grpc.A
     diagnostics = analyze(stub, ROLE_POLICY, "with-principal", {"role": "app", "policy": policy})
     assert _levels(diagnostics) == {"policy-well-formed": MANDATORY}
     assert "cannot have Principal" in diagnostics[0].message
+
+
+def test_an_empty_inline_policy_entry_is_not_malformed(stub: analyzer_pb2_grpc.AnalyzerStub) -> None:
+    """An empty `inline_policies` entry is how a program removes a role's inline policies (pulumi_aws Role)."""
+    for entry in ({}, {"name": "", "policy": ""}):
+        props = {"name": "app", "assumeRolePolicy": ECS_TRUST, "inlinePolicies": [entry]}
+        assert analyze(stub, ROLE, "app", props) == []

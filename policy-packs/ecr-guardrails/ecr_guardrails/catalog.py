@@ -105,7 +105,7 @@ RULES: Final[tuple[Rule, ...]] = (
         description="Repository policies have no Resource element and no ecr:GetAuthorizationToken.",
         level="mandatory",
         why="ECR rejects both at apply time; catching them at preview saves a failed update.",
-        resource_types=_REPOSITORY_POLICIES,
+        resource_types=(REPOSITORY_POLICY,),
         check_resource=repository_policy_rules.check_accepted_by_ecr,
     ),
     Rule(

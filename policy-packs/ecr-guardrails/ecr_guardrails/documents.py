@@ -132,8 +132,8 @@ def read_policy(value: Any, kind: PolicyKind | None = None) -> Document | Malfor
     `kind` adds the checks that depend on where the policy is used (None: only the common grammar).
     """
     value = plain(value)
-    if value is None or is_unknown(value):
-        return None
+    if value is None or value == "" or is_unknown(value):
+        return None  # "" is how a program leaves a policy out (an empty inline policy entry)
     loaded = _load(value)
     if loaded is None or isinstance(loaded, Malformed):
         return loaded
