@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from ecr_guardrails.catalog import RULES
 from ecr_guardrails.model import Resource
-from ecr_guardrails.resource_types import MANAGED_POLICY, REGISTRY_SCANNING, ROLE_POLICY_ATTACHMENT
+from ecr_guardrails.resource_types import (
+    MANAGED_POLICY,
+    PULL_THROUGH_CACHE,
+    REGISTRY_SCANNING,
+    REPLICATION,
+    REPOSITORY_POLICY,
+    ROLE_POLICY_ATTACHMENT,
+)
+from ecr_guardrails.values import UNKNOWN
 from guardrail_runner import findings_by_rule
 from guardrail_shapes import (
     APP,
@@ -17,6 +25,8 @@ from guardrail_shapes import (
     ORG,
     PULL,
     PUSH,
+    REGION,
+    REGISTRY,
     account_pull,
     application_stack,
     ci_push,
@@ -37,7 +47,10 @@ from guardrail_shapes import (
 
 CONFIG: dict[str, dict[str, Any]] = {
     "ecr-no-cross-account-push": {"publisherAccountIds": [CI]},
+    "ecr-no-cross-account-admin": {"registryAccountIds": [REGISTRY]},
     "ecr-principals-allowed": {"allowedAccountIds": [APP, CI], "allowedOrganizationIds": [ORG]},
+    "ecr-replication-destinations-allowed": {"allowedAccountIds": [REGISTRY, APP]},
+    "ecr-pull-through-cache-upstream-allowed": {"allowedUpstreamRegistryUrls": ["public.ecr.aws"]},
 }
 
 
@@ -139,6 +152,32 @@ CASES: dict[str, Callable[[], list[Resource]]] = {
         make(MANAGED_POLICY, "big", {"policy": json.dumps(pull_policy(*[f"repo-{i:04d}" for i in range(120)]))}),
     ],
     "iam-role-policy-quotas": _too_many_attachments,
+    "ecr-no-cross-account-admin": lambda: _with_policy(
+        statement({"AWS": f"arn:aws:iam::{APP}:root"}, ["ecr:SetRepositoryPolicy"])
+    ),
+    # IAM element names are case-sensitive: "effect" is not Effect.
+    "policy-well-formed": lambda: _with_policy({"effect": "Allow", "Principal": "*", "Action": PULL}),
+    "policy-known-at-preview": lambda: [
+        repository(),
+        make(REPOSITORY_POLICY, "pending-policy", {"repository": "payments", "policy": UNKNOWN}),
+        lifecycle_policy(),
+    ],
+    "ecr-replication-destinations-allowed": lambda: [
+        *registry_stack(),
+        make(
+            REPLICATION,
+            "replication",
+            {"replicationConfiguration": {"rules": [{"destinations": [{"region": REGION, "registryId": CI}]}]}},
+        ),
+    ],
+    "ecr-pull-through-cache-upstream-allowed": lambda: [
+        *registry_stack(),
+        make(PULL_THROUGH_CACHE, "hub", {"ecrRepositoryPrefix": "hub", "upstreamRegistryUrl": "registry-1.docker.io"}),
+    ],
+    "ecr-registry-scanning-automatic": lambda: [
+        *registry_stack(),
+        make(REGISTRY_SCANNING, "scanning", {"scanType": "BASIC", "rules": []}),
+    ],
 }
 
 
@@ -157,8 +196,10 @@ def test_one_change_trips_its_rule(rule_name: str) -> None:
         "ecr-repository-policy-not-public": {"ecr-principals-allowed"},
         # an unlisted account is both a non-publisher and outside the allowed list
         "ecr-no-cross-account-push": {"ecr-principals-allowed"},
-        # wildcard ecr:* covers push to a non-publisher, and reaches beyond named repositories
-        "ecr-repository-policy-no-wildcard-actions": {"ecr-no-cross-account-push"},
+        # wildcard ecr:* covers push to a non-publisher and the admin actions
+        "ecr-repository-policy-no-wildcard-actions": {"ecr-no-cross-account-push", "ecr-no-cross-account-admin"},
+        # Allow + NotAction grants every admin action not listed
+        "ecr-policy-no-not-principal-or-not-action": {"ecr-no-cross-account-admin"},
         "ecr-identity-policy-no-wildcard-actions": set(),
         # a big inline policy is also a big role total
         "iam-policy-size": set(),

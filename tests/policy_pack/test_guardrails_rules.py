@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from ecr_guardrails.catalog import rule
 from ecr_guardrails.model import Resource
-from ecr_guardrails.resource_types import MANAGED_POLICY, REGISTRY_POLICY, ROLE_POLICY_ATTACHMENT
+from ecr_guardrails.resource_types import MANAGED_POLICY, POLICY_ATTACHMENT, REGISTRY_POLICY, ROLE_POLICY_ATTACHMENT
 from guardrail_shapes import (
     APP,
     CI,
@@ -21,6 +21,7 @@ from guardrail_shapes import (
     org_paths_pull,
     org_pull,
     pull_policy,
+    replace_props,
     repo_arn,
     repository,
     repository_policy,
@@ -356,6 +357,23 @@ def test_token_check_follows_managed_policies_in_the_stack_and_stays_silent_on_f
     assert stack("ecr-puller-has-authorization-token", [role(), pull_only, managed, attach]) == []
     assert len(stack("ecr-puller-has-authorization-token", [role(), pull_only, managed])) == 1
     assert stack("ecr-puller-has-authorization-token", [role(), pull_only, foreign]) == []
+
+
+def test_policy_attachment_by_role_name_gives_the_token_and_counts_against_the_quota() -> None:
+    """aws.iam.PolicyAttachment names its roles; an attachment naming the role attaches the policy to it."""
+    pull_only = role_policy(body=document({"Effect": "Allow", "Action": PULL, "Resource": repo_arn("payments")}))
+    read_only = make(
+        POLICY_ATTACHMENT,
+        "read-only",
+        {"name": "ro", "roles": ["payments-task", "other"],
+         "policyArn": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"},
+    )
+    elsewhere = replace_props(read_only, roles=["other"])
+    assert stack("ecr-puller-has-authorization-token", [role(), pull_only, read_only]) == []
+    assert len(stack("ecr-puller-has-authorization-token", [role(), pull_only, elsewhere])) == 1
+    many = [replace_props(read_only, policyArn=f"arn:aws:iam::{APP}:policy/p{i}") for i in range(2)]
+    found = stack("iam-role-policy-quotas", [role(), *many], {"managedPoliciesPerRole": 1})
+    assert len(found) == 1 and "2 managed policies" in found[0]
 
 
 def test_roles_without_pull_need_no_token() -> None:

@@ -16,6 +16,23 @@ PUSH_ONLY_ACTIONS: Final = (
     "ecr:PutImage",
     "ecr:UploadLayerPart",
 )
+# ECR actions that change a repository, its policy, its settings or its images, other than push:
+# the repository-resource write and permissions-management actions of the Service Authorization
+# Reference for Amazon ECR (https://docs.aws.amazon.com/service-authorization/latest/reference/
+# list_amazonelasticcontainerregistry.html). Granted to another account, any of them lets that
+# account take over or damage a repository every consumer pulls from.
+ADMIN_ACTIONS: Final = (
+    "ecr:SetRepositoryPolicy",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:DeleteRepository",
+    "ecr:BatchDeleteImage",
+    "ecr:PutLifecyclePolicy",
+    "ecr:DeleteLifecyclePolicy",
+    "ecr:PutImageTagMutability",
+    "ecr:PutImageScanningConfiguration",
+    "ecr:TagResource",
+    "ecr:UntagResource",
+)
 FULL_WILDCARDS: Final = frozenset({"*", "ecr:*"})
 
 
@@ -46,3 +63,13 @@ def covered(patterns: list[str | Unknown] | Unknown, wanted: tuple[str, ...]) ->
     if not found and any(p is UNKNOWN for p in patterns):
         return UNKNOWN
     return found
+
+
+def granted(statement_actions: list[str | Unknown] | Unknown, not_actions: list[str | Unknown] | Unknown | None,
+            wanted: tuple[str, ...]) -> list[str] | Unknown:
+    """Which of `wanted` a statement grants, by Action, or by NotAction (every action not listed)."""
+    if not_actions is None:
+        return covered(statement_actions, wanted)
+    if isinstance(not_actions, Unknown) or any(p is UNKNOWN for p in not_actions):
+        return UNKNOWN
+    return [a for a in wanted if not any(isinstance(p, str) and matches(p, a) for p in not_actions)]

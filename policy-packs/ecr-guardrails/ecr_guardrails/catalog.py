@@ -4,26 +4,53 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import identity_rules, repository_policy_rules, repository_rules, stack_rules
+from . import document_rules, identity_rules, registry_rules, repository_policy_rules, repository_rules, stack_rules
 from .config import STRING_LIST
+from .identity_rules import ATTACHMENT_TYPES
 from .model import Rule
 from .resource_types import (
+    CREATION_TEMPLATE,
     LIFECYCLE_POLICY,
     MANAGED_POLICY,
+    PULL_THROUGH_CACHE,
     REGISTRY_POLICY,
     REGISTRY_SCANNING,
+    REPLICATION,
     REPOSITORY,
     REPOSITORY_POLICY,
     ROLE,
     ROLE_POLICY,
     ROLE_POLICY_ATTACHMENT,
+    ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
 )
 
-_RESOURCE_POLICIES: Final = (REPOSITORY_POLICY, REGISTRY_POLICY)
-_IDENTITY: Final = (ROLE, ROLE_POLICY, MANAGED_POLICY)
+# Repository policies, and the policy a creation template gives every repository it creates.
+_REPOSITORY_POLICIES: Final = (REPOSITORY_POLICY, CREATION_TEMPLATE)
+_RESOURCE_POLICIES: Final = (REPOSITORY_POLICY, REGISTRY_POLICY, CREATION_TEMPLATE)
+_REPOSITORY_SETTINGS: Final = (REPOSITORY, CREATION_TEMPLATE)
+_IDENTITY: Final = (ROLE, ROLE_POLICY, MANAGED_POLICY, *ATTACHMENT_TYPES, ROLE_POLICY_ATTACHMENTS_EXCLUSIVE)
 _ROLE_GRAPH: Final = (ROLE, ROLE_POLICY, MANAGED_POLICY, ROLE_POLICY_ATTACHMENT)
+_POLICY_CARRIERS: Final = (*_RESOURCE_POLICIES, ROLE, ROLE_POLICY, MANAGED_POLICY)
 
 RULES: Final[tuple[Rule, ...]] = (
+    # ------------------------------------------------------------------------------ every policy
+    Rule(
+        name="policy-well-formed",
+        description="Every policy document follows the IAM policy grammar (case-sensitive element names, "
+        "string actions, resources and principals).",
+        level="mandatory",
+        why="AWS refuses a malformed policy at apply time, and no other rule can judge what it grants.",
+        resource_types=_POLICY_CARRIERS,
+        check_resource=document_rules.check_well_formed,
+    ),
+    Rule(
+        name="policy-known-at-preview",
+        description="Says which policies are not known at preview: they are checked only at update.",
+        level="advisory",
+        why="A policy built from outputs passes the preview unjudged; a reviewer should know.",
+        resource_types=_POLICY_CARRIERS,
+        check_resource=document_rules.check_known_at_preview,
+    ),
     # ------------------------------------------------------------------------------ registry side
     Rule(
         name="ecr-repository-policy-not-public",
@@ -39,7 +66,7 @@ RULES: Final[tuple[Rule, ...]] = (
         description="Repository policies grant push actions only to the configured CI/publisher accounts.",
         level="mandatory",
         why="Whoever can push decides what every consumer runs.",
-        resource_types=(REPOSITORY_POLICY,),
+        resource_types=_REPOSITORY_POLICIES,
         check_resource=repository_policy_rules.check_no_cross_account_push,
         config_schema={
             "publisherAccountIds": {
@@ -49,11 +76,28 @@ RULES: Final[tuple[Rule, ...]] = (
         },
     ),
     Rule(
+        name="ecr-no-cross-account-admin",
+        description="ECR resource policies grant actions that change a repository, its policy or its images "
+        "(SetRepositoryPolicy, DeleteRepository, BatchDeleteImage, PutLifecyclePolicy, TagResource, ...) "
+        "only to the registry's own accounts.",
+        level="mandatory",
+        why="An account that may rewrite the repository policy can grant itself push; one that may delete "
+        "images or the repository breaks every consumer.",
+        resource_types=_RESOURCE_POLICIES,
+        check_resource=repository_policy_rules.check_no_cross_account_admin,
+        config_schema={
+            "registryAccountIds": {
+                **STRING_LIST,
+                "description": "The accounts (12 digits) that own the registries; only they may hold admin actions.",
+            },
+        },
+    ),
+    Rule(
         name="ecr-repository-policy-no-wildcard-actions",
-        description="Repository policies do not allow the actions * or ecr:*.",
+        description="Repository, creation-template and registry policies do not allow the actions * or ecr:*.",
         level="mandatory",
         why="ecr:* includes deleting images and the repository and rewriting its policy.",
-        resource_types=(REPOSITORY_POLICY,),
+        resource_types=_RESOURCE_POLICIES,
         check_resource=repository_policy_rules.check_no_wildcard_actions,
     ),
     Rule(
@@ -100,13 +144,14 @@ RULES: Final[tuple[Rule, ...]] = (
         description="ECR repositories have immutable tags.",
         level="mandatory",
         why="With mutable tags the same reference can run different images.",
-        resource_types=(REPOSITORY,),
+        resource_types=_REPOSITORY_SETTINGS,
         check_resource=repository_rules.check_tag_immutability,
         config_schema={
             "allowImmutableWithExclusion": {
                 "type": "boolean",
                 "default": False,
-                "description": "Also accept IMMUTABLE_WITH_EXCLUSION (immutable except filtered tags).",
+                "description": "Also accept IMMUTABLE_WITH_EXCLUSION (immutable except filtered tags), unless "
+                "a filter matches every tag.",
             },
         },
     ),
@@ -138,7 +183,7 @@ RULES: Final[tuple[Rule, ...]] = (
         description="ECR repositories are encrypted with KMS (with an allowed key when configured).",
         level="advisory",
         why="KMS key use is logged and access can be revoked through the key policy.",
-        resource_types=(REPOSITORY,),
+        resource_types=_REPOSITORY_SETTINGS,
         check_resource=repository_rules.check_kms_encryption,
         config_schema={
             "allowedKmsKeyArns": {**STRING_LIST, "description": "KMS key ARNs repositories may use."},
@@ -159,6 +204,39 @@ RULES: Final[tuple[Rule, ...]] = (
         why="A larger policy fails at apply time.",
         resource_types=_RESOURCE_POLICIES,
         check_resource=repository_policy_rules.check_policy_size,
+    ),
+    Rule(
+        name="ecr-replication-destinations-allowed",
+        description="Replication copies images only to the configured accounts.",
+        level="mandatory",
+        why="A destination outside the company receives every image pushed here. Silent until configured.",
+        resource_types=(REPLICATION,),
+        check_resource=registry_rules.check_replication_destinations,
+        config_schema={
+            "allowedAccountIds": {**STRING_LIST, "description": "Accounts (12 digits) images may be replicated to."},
+        },
+    ),
+    Rule(
+        name="ecr-pull-through-cache-upstream-allowed",
+        description="Pull through cache rules fetch only from the configured upstream registries.",
+        level="advisory",
+        why="Cached upstream images sit in the registry next to your own, built and reviewed by nobody here.",
+        resource_types=(PULL_THROUGH_CACHE,),
+        check_resource=registry_rules.check_pull_through_cache_upstream,
+        config_schema={
+            "allowedUpstreamRegistryUrls": {
+                **STRING_LIST,
+                "description": "Approved upstream registry URLs, e.g. public.ecr.aws.",
+            },
+        },
+    ),
+    Rule(
+        name="ecr-registry-scanning-automatic",
+        description="A registry scanning configuration has a rule that scans on push or continuously.",
+        level="advisory",
+        why="A configuration of MANUAL rules (or none) scans nothing by itself.",
+        resource_types=(REGISTRY_SCANNING,),
+        check_resource=registry_rules.check_registry_scanning_automatic,
     ),
     # ------------------------------------------------------------------------------- pulling side
     Rule(

@@ -13,15 +13,19 @@ module exists to catch:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Any, Final
 
 from .values import UNKNOWN, Unknown, as_list, is_unknown
 
-# Keys that identify the caller (or, for a service, the resource it acts for), lowercased:
-# condition keys are case-insensitive.
-NARROWING_KEYS: Final = frozenset(
+# Keys that pin who the caller is (or, for a service, the resource it acts for), lowercased since
+# condition keys are case-insensitive. These are the global keys IAM Access Analyzer treats as
+# restricting a Principal "*" (the `condition.aws:...` criteria of "IAM Access Analyzer filter keys",
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-filter-keys.html);
+# service-specific keys from that page are not listed.
+IDENTITY_KEYS: Final = frozenset(
     {
         "aws:principalorgid",
         "aws:principalorgpaths",
@@ -29,12 +33,24 @@ NARROWING_KEYS: Final = frozenset(
         "aws:principalarn",
         "aws:sourceaccount",
         "aws:sourcearn",
+        "aws:sourceowner",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:userid",
+        "aws:username",
     }
 )
+# Keys that pin where a request comes from: a network, not an account.
+NETWORK_KEYS: Final = frozenset({"aws:sourcevpc", "aws:sourcevpce", "aws:sourceip"})
+NARROWING_KEYS: Final = IDENTITY_KEYS | NETWORK_KEYS
 SOURCE_KEYS: Final = frozenset({"aws:sourceaccount", "aws:sourcearn"})
 _POSITIVE_OPERATORS: Final = frozenset(
-    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
 )
+# Amazon S3's definition of a non-public IP condition: IPv4 /8 or narrower, IPv6 /32 or narrower
+# ("Blocking public access to your Amazon S3 storage", The meaning of "public",
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+_MIN_PREFIX: Final = {4: 8, 6: 32}
 _WILDCARD = re.compile(r"[*?]")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 
@@ -96,10 +112,25 @@ def conditions_of(element: Any) -> Conditions:
                 values = UNKNOWN
                 has_unknown = True
             else:
-                values = [UNKNOWN if is_unknown(v) else str(v) for v in as_list(raw)]
+                values = [UNKNOWN if is_unknown(v) else condition_value(v) for v in as_list(raw)]
                 has_unknown = has_unknown or UNKNOWN in values
             clauses.append(Clause(str(operator), str(key).lower(), values))
     return Conditions(tuple(clauses), has_unknown)
+
+
+def condition_value(value: Any) -> str:
+    """A condition value as IAM compares it: JSON booleans are the strings "true" / "false"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _narrow_network(text: str) -> bool:
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return network.prefixlen >= _MIN_PREFIX[network.version]
 
 
 def _concrete(key: str, value: str | Unknown) -> bool | None:
@@ -123,6 +154,8 @@ def _concrete(key: str, value: str | Unknown) -> bool | None:
         # o-a1b2c3d4e5/r-ab12/ou-* still pins the organization.
         org = text.split("/", 1)[0]
         return bool(org) and not _WILDCARD.search(org)
+    if key == "aws:sourceip":
+        return _narrow_network(text)
     return not _WILDCARD.search(text)
 
 
@@ -131,6 +164,8 @@ def clause_narrows(clause: Clause) -> bool | None:
     if clause.key not in NARROWING_KEYS:
         return False
     if clause.base not in _POSITIVE_OPERATORS or clause.if_exists:
+        return False
+    if (clause.base == "ipaddress") != (clause.key == "aws:sourceip"):
         return False
     if clause.set_operator == "forallvalues":
         return False
@@ -159,6 +194,11 @@ def narrows(conditions: Conditions, keys: frozenset[str] = NARROWING_KEYS) -> bo
         if verdict is None:
             undecided = True
     return None if undecided else False
+
+
+def narrowing_keys(conditions: Conditions) -> list[str]:
+    """The keys (as written in lowercase) of the clauses that narrow, for messages."""
+    return sorted({c.key for c in conditions.clauses if clause_narrows(c)})
 
 
 def narrowed_accounts(conditions: Conditions) -> set[str] | None:

@@ -1,20 +1,18 @@
 """IAM policy documents in every shape Pulumi programs hand them over.
 
 A document may arrive as a JSON string or as a dict, a `Statement` as one object or a list, and any
-part of it may be unknown during a preview. Parsing never raises: what cannot be read is reported
-as unknown, and the rules stay silent about it.
+part of it may be unknown during a preview. Parsing never raises: an unknown document is None, a
+malformed one (see `grammar`) is `Malformed`, and the rules judge only well-formed documents.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .grammar import PolicyKind, document_problem
 from .values import UNKNOWN, Unknown, as_list, is_unknown, plain
-
-_WHITESPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -79,49 +77,74 @@ class Document:
     statements: list[Statement] = field(default_factory=list)
     complete: bool = True
     text: str | None = None
+    iam_size: int | None = None
 
     @property
     def non_whitespace_length(self) -> int | None:
-        """The size IAM counts against its quotas: every character except whitespace."""
-        return None if self.text is None else len(_WHITESPACE.sub("", self.text))
+        """The size IAM counts against its quotas: the compact JSON, whitespace between tokens dropped.
+
+        The IAM quotas page (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)
+        says only that white space is not counted; whether spaces inside string values count is
+        unknown, and they are counted here, as in the project's policy/sizing.py.
+        """
+        return self.iam_size
 
 
-def _contains_unknown(value: Any) -> bool:
+def contains_unknown(value: Any) -> bool:
+    """Whether any part of a plain value is unknown."""
     if is_unknown(value):
         return True
     if isinstance(value, dict):
-        return any(_contains_unknown(v) for v in value.values())
+        return any(contains_unknown(v) for v in value.values())
     if isinstance(value, list):
-        return any(_contains_unknown(v) for v in value)
+        return any(contains_unknown(v) for v in value)
     return False
 
 
-def parse_document(value: Any) -> Document | None:
-    """Parse a policy document; None when it is unknown, absent or not a policy at all.
+def compact(body: Any) -> str:
+    """A document as compact JSON, key order kept, non-ASCII as is: how IAM sizes are measured here
+    (the same measure as the project's `policy/sizing.py`), and what the provider sends for a dict."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
-    Malformed JSON is a provider error at apply time, not a guardrail finding, so it yields None.
+
+@dataclass(frozen=True)
+class Malformed:
+    """A policy document AWS refuses: not JSON, or not the IAM policy grammar."""
+
+    problem: str
+
+
+def _load(value: Any) -> tuple[Any, str | None] | Malformed | None:
+    """The document body and its text (None when not knowable); None when absent or unknown."""
+    if isinstance(value, str):
+        try:
+            return plain(json.loads(value)), value
+        except ValueError as error:
+            return Malformed(f"not valid JSON ({error})")
+    if isinstance(value, dict):
+        return value, None if contains_unknown(value) else compact(value)
+    return Malformed(f"a policy must be JSON text or an object, got {type(value).__name__}")
+
+
+def read_policy(value: Any, kind: PolicyKind | None = None) -> Document | Malformed | None:
+    """Parse a policy document: a Document, `Malformed` (AWS refuses it), or None when absent/unknown.
+
+    `kind` adds the checks that depend on where the policy is used (None: only the common grammar).
     """
     value = plain(value)
-    if value is None or is_unknown(value):
-        return None
-    text: str | None
-    if isinstance(value, str):
-        text = value
-        try:
-            body = plain(json.loads(value))
-        except ValueError:
-            return None
-    elif isinstance(value, dict):
-        body = value
-        # Pulumi serializes a dict policy compactly; the measured size is at least this.
-        text = None if _contains_unknown(body) else json.dumps(body, separators=(",", ":"))
-    else:
-        return None
-    if not isinstance(body, dict):
-        return None
-    raw_statements = body.get("Statement")
+    if value is None or value == "" or is_unknown(value):
+        return None  # "" is how a program leaves a policy out (an empty inline policy entry)
+    loaded = _load(value)
+    if loaded is None or isinstance(loaded, Malformed):
+        return loaded
+    body, text = loaded
+    problem = document_problem(body, kind)
+    if problem:
+        return Malformed(problem)
+    raw_statements = body["Statement"]
+    size = None if text is None else len(compact(json.loads(text)))
     if is_unknown(raw_statements):
-        return Document([], complete=False, text=text)
+        return Document([], complete=False, text=text, iam_size=size)
     statements: list[Statement] = []
     complete = True
     for index, item in enumerate(as_list(raw_statements)):
@@ -129,4 +152,13 @@ def parse_document(value: Any) -> Document | None:
             statements.append(Statement(index, item))
         else:
             complete = False
-    return Document(statements, complete=complete, text=text)
+    return Document(statements, complete=complete, text=text, iam_size=size)
+
+
+def parse_document(value: Any, kind: PolicyKind | None = None) -> Document | None:
+    """Parse a policy document; None when it is unknown, absent or malformed.
+
+    The rules judge only well-formed documents; `policy-well-formed` reports the malformed ones.
+    """
+    found = read_policy(value, kind)
+    return found if isinstance(found, Document) else None

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from .actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, covered, is_full_wildcard, matches
 from .conditions import SOURCE_KEYS, conditions_of, narrows
 from .config import integer, string_list
 from .documents import Document, Statement, parse_document
+from .managed_policies import known_policy
 from .model import Config, Resource
+from .policy_sources import identity_policies
 from .principals import is_account_root, is_public, principals_of
-from .resource_types import MANAGED_POLICY, ROLE, ROLE_POLICY
-from .values import Unknown, is_unknown
+from .resource_types import (
+    GROUP_POLICY_ATTACHMENT,
+    MANAGED_POLICY,
+    POLICY_ATTACHMENT,
+    ROLE,
+    ROLE_POLICY,
+    ROLE_POLICY_ATTACHMENT,
+    ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
+    USER_POLICY_ATTACHMENT,
+)
+from .values import Unknown, as_list, is_unknown
 
 INLINE_POLICY_LIMIT: Final = 10_240  # per role, all inline policies together, whitespace not counted
 MANAGED_POLICY_LIMIT: Final = 6_144
@@ -20,33 +31,51 @@ TRUST_POLICY_MAX_LIMIT: Final = 4_096
 # Services documented to send aws:SourceAccount / aws:SourceArn when they assume a role. Others
 # (ec2, lambda, ...) do not send them, and a condition on them would break the role.
 DEFAULT_SOURCE_ACCOUNT_SERVICES: Final = ("ecs-tasks.amazonaws.com",)
+ATTACHMENT_TYPES: Final = (ROLE_POLICY_ATTACHMENT, POLICY_ATTACHMENT, USER_POLICY_ATTACHMENT, GROUP_POLICY_ATTACHMENT)
 
 
 def identity_documents(resource: Resource) -> list[tuple[str, Document | None]]:
-    """The identity policies a resource carries, each with how messages name it."""
-    if resource.type in (ROLE_POLICY, MANAGED_POLICY):
-        return [(resource.label, parse_document(resource.props.get("policy")))]
+    """The identity policies written in a resource, each with how messages name it."""
+    return [(s.label, parse_document(s.value, "identity")) for s in identity_policies(resource)]
+
+
+def attached_policy_arns(resource: Resource) -> list[Any]:
+    """The policy ARNs a role or an attachment resource attaches (items may be unknown)."""
     if resource.type == ROLE:
-        inline = resource.props.get("inlinePolicies")
-        if not isinstance(inline, list):
-            return []
-        out: list[tuple[str, Document | None]] = []
-        for index, entry in enumerate(inline):
-            if not isinstance(entry, dict):
-                continue
-            name = entry.get("name")
-            shown = name if isinstance(name, str) else f"#{index + 1}"
-            out.append((f'{resource.label} inline policy "{shown}"', parse_document(entry.get("policy"))))
-        return out
-    return []
+        value = resource.props.get("managedPolicyArns")
+    elif resource.type == ROLE_POLICY_ATTACHMENTS_EXCLUSIVE:
+        value = resource.props.get("policyArns")
+    elif resource.type in ATTACHMENT_TYPES:
+        value = resource.props.get("policyArn")
+    else:
+        return []
+    return [] if is_unknown(value) else as_list(value)
+
+
+def managed_documents(resource: Resource) -> list[tuple[str, Document | None]]:
+    """The known AWS managed policies a resource attaches by ARN, named by policy and by attacher."""
+    out: list[tuple[str, Document | None]] = []
+    for arn in attached_policy_arns(resource):
+        known = known_policy(arn) if isinstance(arn, str) else None
+        if known is not None:
+            label = f"AWS managed policy {known.name} (attached by {resource.label})"
+            out.append((label, parse_document(known.document, "identity")))
+    return out
 
 
 def _allow_statements(resource: Resource) -> list[tuple[str, Statement]]:
     out: list[tuple[str, Statement]] = []
-    for label, document in identity_documents(resource):
+    for label, document in identity_documents(resource) + managed_documents(resource):
         if document is not None:
             out.extend((label, s) for s in document.statements if s.is_allow is True)
     return out
+
+
+def _fix(label: str, fix: str) -> str:
+    if label.startswith("AWS managed policy"):
+        return (f"Fix: detach the AWS managed policy and attach a policy of your own that grants only what the "
+                f"role needs: {fix[0].lower()}{fix[1:]}")
+    return f"Fix: {fix}"
 
 
 def _too_broad(resource_arn: str, prefixes: list[str]) -> bool:
@@ -69,8 +98,8 @@ def check_pull_scoped(resource: Resource, config: Config) -> list[str]:
         pull = covered(statement.strings("Action"), PULL_ACTIONS)
         if isinstance(pull, Unknown) or not pull:
             continue
-        fix = (
-            "Fix: list the exact repository ARNs (arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME), and keep "
+        fix = _fix(label,
+            "List the exact repository ARNs (arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME), and keep "
             f'{AUTHORIZATION_TOKEN} on "*" in a statement of its own'
         )
         if statement.has("NotResource"):
@@ -133,15 +162,15 @@ def check_no_wildcard_actions(resource: Resource, config: Config) -> list[str]:
                 continue  # a wildcard action on, say, one S3 bucket is not this pack's business
         messages.append(
             f'{label}: {statement.label} allows action "{wild[0]}" on ECR, which lets the role delete images '
-            "and repositories and rewrite repository policies. Fix: allow only ecr:BatchGetImage, "
+            "and repositories and rewrite repository policies. " + _fix(label, "Allow only ecr:BatchGetImage, "
             f"ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability on the repositories, plus "
-            f'{AUTHORIZATION_TOKEN} on "*".'
+            f'{AUTHORIZATION_TOKEN} on "*".')
         )
     return messages
 
 
 def _trust_statements(resource: Resource) -> list[Statement]:
-    document = parse_document(resource.props.get("assumeRolePolicy"))
+    document = parse_document(resource.props.get("assumeRolePolicy"), "resource")
     if document is None:
         return []
     return [s for s in document.statements if s.is_allow is True]
@@ -204,15 +233,15 @@ def check_policy_size(resource: Resource, config: Config) -> list[str]:
     """Managed policy, single inline policy and trust policy each fit their IAM quota."""
     checks: list[tuple[str, Document | None, int, str]] = []
     if resource.type == MANAGED_POLICY:
-        checks.append(("managed policy", parse_document(resource.props.get("policy")), MANAGED_POLICY_LIMIT,
+        checks.append(("managed policy", parse_document(resource.props.get("policy"), "identity"), MANAGED_POLICY_LIMIT,
                        "split it into several managed policies (10 per role by default)"))
     elif resource.type == ROLE_POLICY:
-        checks.append(("inline policy", parse_document(resource.props.get("policy")), INLINE_POLICY_LIMIT,
+        checks.append(("inline policy", parse_document(resource.props.get("policy"), "identity"), INLINE_POLICY_LIMIT,
                        "move statements into managed policies attached to the role"))
     elif resource.type == ROLE:
         limit = min(integer(config, "trustPolicyMaxCharacters", TRUST_POLICY_DEFAULT_LIMIT),
                     TRUST_POLICY_MAX_LIMIT)
-        checks.append(("trust policy", parse_document(resource.props.get("assumeRolePolicy")), limit,
+        checks.append(("trust policy", parse_document(resource.props.get("assumeRolePolicy"), "resource"), limit,
                        f"merge principals into fewer statements, or raise the quota (at most "
                        f"{TRUST_POLICY_MAX_LIMIT}) and set trustPolicyMaxCharacters"))
     messages: list[str] = []

@@ -22,6 +22,13 @@ _FRIENDLY: dict[str, str] = {
     "aws:iam/rolePolicy:RolePolicy": "IAM role policy",
     "aws:iam/policy:Policy": "IAM managed policy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "IAM role policy attachment",
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": "ECR repository creation template",
+    "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": "ECR pull through cache rule",
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": "ECR replication configuration",
+    "aws:iam/policyAttachment:PolicyAttachment": "IAM policy attachment",
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "IAM role policy attachments",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "IAM user policy attachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "IAM group policy attachment",
 }
 
 

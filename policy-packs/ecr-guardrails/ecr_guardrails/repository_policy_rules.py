@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Final
 
-from .actions import AUTHORIZATION_TOKEN, PUSH_ONLY_ACTIONS, covered, is_full_wildcard
+from .actions import ADMIN_ACTIONS, AUTHORIZATION_TOKEN, PUSH_ONLY_ACTIONS, covered, granted, is_full_wildcard
 from .conditions import (
     SOURCE_KEYS,
+    Conditions,
     conditions_of,
     narrowed_accounts,
     narrowed_organizations,
+    narrowing_keys,
     narrows,
 )
 from .config import string_list
 from .documents import Document, Statement, parse_document
 from .model import Config, Resource
+from .policy_sources import resource_policies
 from .principals import Principal, account_of, is_public, principals_of
 from .values import Unknown
 
@@ -27,7 +30,13 @@ _NARROWING_FIX: Final = (
 
 
 def _document(resource: Resource) -> Document | None:
-    return parse_document(resource.props.get("policy"))
+    sources = resource_policies(resource)
+    return parse_document(sources[0].value, "resource") if sources else None
+
+
+def _label(resource: Resource) -> str:
+    sources = resource_policies(resource)
+    return sources[0].label if sources else resource.label
 
 
 def _allow_statements(resource: Resource) -> list[Statement]:
@@ -51,13 +60,45 @@ def check_not_public(resource: Resource, config: Config) -> list[str]:
             continue
         if narrows(conditions_of(statement.get("Condition"))) is False:
             messages.append(
-                f"{resource.label}: {statement.label} allows Principal {public[0]} without a condition "
-                "that narrows it (aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, "
-                "aws:PrincipalArn, aws:SourceAccount or aws:SourceArn with concrete values; wildcard "
+                f"{_label(resource)}: {statement.label} allows Principal {public[0]} without a condition "
+                "that narrows it (a key IAM Access Analyzer counts as restricting, such as aws:PrincipalOrgID, "
+                "aws:PrincipalAccount, aws:SourceAccount or aws:SourceVpce, with concrete values; wildcard "
                 "values, IfExists, negated operators and ForAllValues: narrow nothing), so any AWS "
                 f"account can use it. Fix: {_NARROWING_FIX}."
             )
     return messages
+
+
+def _outsider(principal: Principal, conditions: Conditions, allowed: set[str], services: bool) -> list[str]:
+    """Who outside `allowed` one principal of an Allow lets in (empty: nobody, or cannot tell)."""
+    if principal.kind == "Service":
+        if not services:
+            return []  # a service acts for the account named in its own conditions
+        accounts = narrowed_accounts(conditions)
+        if accounts is None:
+            return [f"{principal} acting for any account"] if narrows(conditions, SOURCE_KEYS) is False else []
+        return [f"{principal} acting for {a}" for a in sorted(accounts - allowed)]
+    if principal.kind not in ("AWS", "*"):
+        return []
+    public = is_public(principal)
+    if public is None:
+        return []
+    if public:
+        if narrows(conditions) is None:
+            return []
+        accounts = narrowed_accounts(conditions)
+        if accounts is None:
+            return [f"every account the condition admits (Principal {principal})"]
+        return sorted(accounts - allowed)
+    account = account_of(principal)
+    return [account] if account is not None and account not in allowed else []
+
+
+def _outsiders(statement: Statement, allowed: set[str], services: bool) -> list[str]:
+    if statement.has("NotPrincipal"):
+        return ["every principal not listed in NotPrincipal"]
+    conditions = conditions_of(statement.get("Condition"))
+    return [o for p in _principals(statement) for o in _outsider(p, conditions, allowed, services)]
 
 
 def check_no_cross_account_push(resource: Resource, config: Config) -> list[str]:
@@ -68,33 +109,37 @@ def check_no_cross_account_push(resource: Resource, config: Config) -> list[str]
         push = covered(statement.strings("Action"), PUSH_ONLY_ACTIONS)
         if isinstance(push, Unknown) or not push:
             continue
-        conditions = conditions_of(statement.get("Condition"))
-        offenders: list[str] = []
-        for principal in _principals(statement):
-            if principal.kind not in ("AWS", "*"):
-                continue  # a service acts for the account named in its own conditions
-            public = is_public(principal)
-            if public is None:
-                continue
-            if public:
-                if narrows(conditions) is None:
-                    continue
-                accounts = narrowed_accounts(conditions)
-                if accounts is None:
-                    offenders.append(f"every account the condition admits (Principal {principal})")
-                else:
-                    offenders.extend(sorted(accounts - publishers))
-                continue
-            account = account_of(principal)
-            if account is not None and account not in publishers:
-                offenders.append(account)
+        offenders = _outsiders(statement, publishers, services=False)
         if offenders:
             allowed = ", ".join(sorted(publishers)) or "none configured"
             messages.append(
-                f"{resource.label}: {statement.label} grants push ({', '.join(push)}) to "
+                f"{_label(resource)}: {statement.label} grants push ({', '.join(push)}) to "
                 f"{', '.join(offenders)}, which is not a configured publisher account "
                 f"(publisherAccountIds: {allowed}). Fix: grant these principals pull only, or add the "
                 "account to publisherAccountIds if it is a CI/publisher account."
+            )
+    return messages
+
+
+def check_no_cross_account_admin(resource: Resource, config: Config) -> list[str]:
+    """Actions that change the repository, its policy or its images stay with the registry's accounts."""
+    owners = set(string_list(config, "registryAccountIds"))
+    messages: list[str] = []
+    for statement in _allow_statements(resource):
+        not_actions = statement.strings("NotAction") if statement.has("NotAction") else None
+        admin = granted(statement.strings("Action"), not_actions, ADMIN_ACTIONS)
+        if isinstance(admin, Unknown) or not admin:
+            continue
+        offenders = _outsiders(statement, owners, services=True)
+        if offenders:
+            shown = ", ".join(sorted(owners)) or "none configured"
+            messages.append(
+                f"{_label(resource)}: {statement.label} grants {', '.join(admin)} to {', '.join(offenders)}, "
+                f"outside the registry's own accounts (registryAccountIds: {shown}). Whoever holds these can "
+                "rewrite the repository policy (and so grant itself push), delete images or the repository, "
+                "or change its settings, for every consumer. Fix: grant other accounts pull only "
+                "(ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability); manage the "
+                "repository from the registry account, and list that account in registryAccountIds."
             )
     return messages
 
@@ -126,7 +171,7 @@ def check_accepted_by_ecr(resource: Resource, config: Config) -> list[str]:
         for element in ("Resource", "NotResource"):
             if statement.has(element):
                 messages.append(
-                    f"{resource.label}: {statement.label} has a {element} element; a repository policy "
+                    f"{_label(resource)}: {statement.label} has a {element} element; a repository policy "
                     "applies to its own repository and ECR rejects the policy at apply time. "
                     f"Fix: remove {element} from the statement."
                 )
@@ -135,7 +180,7 @@ def check_accepted_by_ecr(resource: Resource, config: Config) -> list[str]:
             isinstance(a, str) and a.lower() == AUTHORIZATION_TOKEN.lower() for a in actions
         ):
             messages.append(
-                f"{resource.label}: {statement.label} lists {AUTHORIZATION_TOKEN}, which is a "
+                f"{_label(resource)}: {statement.label} lists {AUTHORIZATION_TOKEN}, which is a "
                 "registry-level action that a repository policy cannot grant; ECR rejects the policy at "
                 f"apply time. Fix: remove it here and grant {AUTHORIZATION_TOKEN} on Resource \"*\" in the "
                 "pulling role's identity policy."
@@ -153,7 +198,7 @@ def check_no_not_elements(resource: Resource, config: Config) -> list[str]:
         ):
             if statement.has(element):
                 messages.append(
-                    f"{resource.label}: {statement.label} is an Allow with {element}, which allows "
+                    f"{_label(resource)}: {statement.label} is an Allow with {element}, which allows "
                     f"{meaning}. Fix: use {element.removeprefix('Not')} with the exact values instead."
                 )
     return messages
@@ -169,7 +214,7 @@ def check_service_principal_source(resource: Resource, config: Config) -> list[s
         if narrows(conditions_of(statement.get("Condition")), SOURCE_KEYS) is False:
             names = ", ".join(str(p.value) for p in services)
             messages.append(
-                f"{resource.label}: {statement.label} allows service principal {names} without "
+                f"{_label(resource)}: {statement.label} allows service principal {names} without "
                 "aws:SourceArn or aws:SourceAccount, so the service may use this grant on behalf of any "
                 'AWS customer (confused deputy). Fix: add e.g. "StringLike": {"aws:SourceArn": '
                 '"arn:aws:lambda:REGION:ACCOUNT:function:*"} or "StringEquals": {"aws:SourceAccount": "ACCOUNT"}.'
@@ -203,14 +248,18 @@ def check_principals_allowed(resource: Resource, config: Config) -> list[str]:
                 accounts = narrowed_accounts(conditions)
                 if (orgs and orgs <= allowed_orgs) or (accounts and accounts <= allowed_accounts):
                     continue
-                outsiders.append(f"{principal} narrowed to {sorted((orgs or set()) | (accounts or set()))}")
+                pinned = sorted((orgs or set()) | (accounts or set()))
+                outsiders.append(
+                    f"{principal} narrowed to {pinned}" if pinned
+                    else f"{principal} narrowed only by {', '.join(narrowing_keys(conditions))}"
+                )
                 continue
             account = account_of(principal)
             if account is not None and account not in allowed_accounts:
                 outsiders.append(f"{principal} (account {account})")
         if outsiders:
             messages.append(
-                f"{resource.label}: {statement.label} grants to {'; '.join(outsiders)}, outside the "
+                f"{_label(resource)}: {statement.label} grants to {'; '.join(outsiders)}, outside the "
                 f"configured allowedAccountIds {sorted(allowed_accounts)} / allowedOrganizationIds "
                 f"{sorted(allowed_orgs)}. Fix: remove the principal, or add its account/organization to "
                 "the pack config if it is meant to have access."
@@ -227,7 +276,7 @@ def check_policy_size(resource: Resource, config: Config) -> list[str]:
     if size <= POLICY_TEXT_LIMIT:
         return []
     return [
-        f"{resource.label}: the policy text is {size} characters, over ECR's limit of {POLICY_TEXT_LIMIT}; "
+        f"{_label(resource)}: the policy text is {size} characters, over ECR's limit of {POLICY_TEXT_LIMIT}; "
         "the apply will fail. Fix: merge statements that share actions, grant whole accounts or an "
         "organization (aws:PrincipalOrgID) instead of listing many roles, or drop whitespace."
     ]

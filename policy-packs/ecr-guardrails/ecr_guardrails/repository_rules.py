@@ -9,6 +9,18 @@ from .model import Config, Resource
 from .values import UNKNOWN, is_unknown
 
 
+def _filters_matching_every_tag(resource: Resource) -> list[str]:
+    """Exclusion filters that match every tag: made only of `*`, ECR's one wildcard
+    (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html)."""
+    filters = resource.props.get("imageTagMutabilityExclusionFilters")
+    found: list[str] = []
+    for entry in filters if isinstance(filters, list) else []:
+        pattern = entry.get("filter") if isinstance(entry, dict) else None
+        if isinstance(pattern, str) and pattern.strip() and not pattern.strip().strip("*"):
+            found.append(pattern)
+    return found
+
+
 def check_tag_immutability(resource: Resource, config: Config) -> list[str]:
     """Tags must be immutable, so that an image reference always means the same image."""
     value = resource.props.get("imageTagMutability", "MUTABLE")  # AWS's default when unset
@@ -17,6 +29,15 @@ def check_tag_immutability(resource: Resource, config: Config) -> list[str]:
     accepted = {"IMMUTABLE"}
     if flag(config, "allowImmutableWithExclusion", False):
         accepted.add("IMMUTABLE_WITH_EXCLUSION")
+    if value == "IMMUTABLE_WITH_EXCLUSION" and value in accepted:
+        every = _filters_matching_every_tag(resource)
+        if every:
+            return [
+                f'{resource.label} has imageTagMutability "IMMUTABLE_WITH_EXCLUSION" with exclusion filter '
+                f'"{every[0]}", which matches every tag: every tag stays mutable, as with "MUTABLE". Fix: '
+                'exclude only the tags meant to move, e.g. {"filter": "latest", "filterType": "WILDCARD"}, or set '
+                '"IMMUTABLE".'
+            ]
     if value in accepted:
         return []
     options = " or ".join(f'"{a}"' for a in sorted(accepted))

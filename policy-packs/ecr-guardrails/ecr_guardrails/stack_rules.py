@@ -7,13 +7,14 @@ from typing import Any, Final
 
 from .actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, covered, matches
 from .config import flag, integer
-from .documents import Document, parse_document
+from .documents import Document, Statement, parse_document
 from .identity_rules import INLINE_POLICY_LIMIT, identity_documents
 from .managed_policies import aws_managed_document
 from .model import Config, Finding, Resource
 from .resource_types import (
     LIFECYCLE_POLICY,
     MANAGED_POLICY,
+    POLICY_ATTACHMENT,
     REGISTRY_SCANNING,
     REPOSITORY,
     ROLE,
@@ -151,12 +152,28 @@ class _RolePolicies:
 def _resolve_managed(arn: Any, source: Resource, prop: str, policies: list[Resource]) -> Document | None:
     for policy in policies:
         if _links(source, prop, policy, ("arn", "id")) is True:
-            return parse_document(policy.props.get("policy"))
+            return parse_document(policy.props.get("policy"), "identity")
     if isinstance(arn, str):
         known = aws_managed_document(arn)
         if known is not None:
-            return parse_document(known)
+            return parse_document(known, "identity")
     return None
+
+
+def _shared_attachments(role: Resource, resources: list[Resource], found: _RolePolicies) -> None:
+    """aws.iam.PolicyAttachment lists its roles by name: each one naming this role attaches its policy."""
+    managed_policies = _of_type(resources, MANAGED_POLICY)
+    name = role.props.get("name")
+    for att in _of_type(resources, POLICY_ATTACHMENT):
+        roles = att.props.get("roles")
+        if is_unknown(roles) or is_unknown(name) or (isinstance(roles, list) and any(map(is_unknown, roles))):
+            found.undecided = True
+            continue
+        if not isinstance(roles, list) or name not in roles:
+            continue
+        found.attachment_count += 1
+        arn = att.props.get("policyArn")
+        found.managed.append((f"{att.label} ({arn})", _resolve_managed(arn, att, "policyArn", managed_policies)))
 
 
 def _role_policies(role: Resource, resources: list[Resource]) -> _RolePolicies:
@@ -185,12 +202,43 @@ def _role_policies(role: Resource, resources: list[Resource]) -> _RolePolicies:
     elif isinstance(arns, list):
         for arn in arns:
             found.attachment_count += 1
-            document = parse_document(aws_managed_document(arn)) if isinstance(arn, str) else None
+            document = parse_document(aws_managed_document(arn), "identity") if isinstance(arn, str) else None
             if document is None and isinstance(arn, str):
-                document = next((parse_document(p.props.get("policy")) for p in managed_policies
+                document = next((parse_document(p.props.get("policy"), "identity") for p in managed_policies
                                  if p.props.get("arn") == arn), None)
             found.managed.append((f"managed policy {arn}", document))
+    _shared_attachments(role, resources, found)
     return found
+
+
+@dataclass
+class _TokenScan:
+    """What a role's statements say about pull and the authorization token."""
+
+    pulls_in: list[str] = field(default_factory=list)
+    has_token: bool = False
+    undecided: bool = False
+
+    def read(self, label: str, statement: Statement) -> None:
+        allow = statement.is_allow
+        if allow is None:
+            self.undecided = True
+        actions = statement.strings("Action")
+        if not allow or isinstance(actions, Unknown):
+            self.undecided = self.undecided or (bool(allow) and isinstance(actions, Unknown))
+            return
+        pull = covered(actions, PULL_ACTIONS)
+        if isinstance(pull, list) and pull and label not in self.pulls_in:
+            self.pulls_in.append(label)
+        token = covered(actions, (AUTHORIZATION_TOKEN,))
+        if isinstance(token, Unknown):
+            self.undecided = True
+        elif token:
+            targets = statement.strings("Resource")
+            if isinstance(targets, Unknown) or any(is_unknown(t) for t in targets):
+                self.undecided = True
+            elif "*" in targets:
+                self.has_token = True
 
 
 def check_puller_has_token(resources: list[Resource], config: Config) -> list[Finding]:
@@ -198,36 +246,13 @@ def check_puller_has_token(resources: list[Resource], config: Config) -> list[Fi
     findings: list[Finding] = []
     for role in _of_type(resources, ROLE):
         policies = _role_policies(role, resources)
-        pulls_in: list[str] = []
-        has_token = False
-        undecided = policies.undecided
+        scan = _TokenScan(undecided=policies.undecided)
         for label, document in policies.inline + policies.managed:
             if document is None or not document.complete:
-                undecided = True
-                if document is None:
-                    continue
-            for statement in document.statements:
-                allow = statement.is_allow
-                if allow is None:
-                    undecided = True
-                if not allow:
-                    continue
-                actions = statement.strings("Action")
-                if isinstance(actions, Unknown):
-                    undecided = True
-                    continue
-                pull = covered(actions, PULL_ACTIONS)
-                if isinstance(pull, list) and pull and label not in pulls_in:
-                    pulls_in.append(label)
-                token = covered(actions, (AUTHORIZATION_TOKEN,))
-                if isinstance(token, Unknown):
-                    undecided = True
-                elif token:
-                    targets = statement.strings("Resource")
-                    if isinstance(targets, Unknown) or any(is_unknown(t) for t in targets):
-                        undecided = True
-                    elif "*" in targets:
-                        has_token = True
+                scan.undecided = True
+            for statement in document.statements if document is not None else []:
+                scan.read(label, statement)
+        pulls_in, has_token, undecided = scan.pulls_in, scan.has_token, scan.undecided
         if pulls_in and not has_token and not undecided:
             findings.append(Finding(
                 f"{role.label} is allowed to pull ({'; '.join(pulls_in)}) but none of its policies in this "
