@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ecr_shared_services.access import RequestContext, evaluate_access, parse_caller
+from ecr_shared_services.access import Policies, RequestContext, evaluate_access, parse_caller
 
 APP, REG, OTHER = "123456789012", "987654321098", "111111111111"
 ROLE = f"arn:aws:iam::{APP}:role/ecsTaskExecutionRole"
@@ -52,7 +52,7 @@ class Case:
     identity: list[Any] = field(default_factory=lambda: [SEED_IDENTITY])
     repo: Any = field(default_factory=lambda: SEED_REPO)
     boundary: Any = None
-    scps: list[Any] = field(default_factory=list)
+    scp_levels: list[list[Any]] = field(default_factory=list)  # root first; each level's SCPs combined
     context: RequestContext | None = None
     access: str = "pull"
     step: str | None = None
@@ -283,31 +283,35 @@ CASES: list[Case] = [
         "deny",
         "scp",
         True,
-        scps=[
-            doc(
-                {"Effect": "Allow", "Action": "*", "Resource": "*"},
-                {
-                    "Effect": "Deny",
-                    "Action": "ecr:*",
-                    "Resource": "*",
-                    "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}},
-                },
-            )
+        scp_levels=[
+            [
+                doc(
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                    {
+                        "Effect": "Deny",
+                        "Action": "ecr:*",
+                        "Resource": "*",
+                        "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}},
+                    },
+                )
+            ]
         ],
     ),
     Case(
         "deny-in-scp-region-allowed",
         "allow",
-        scps=[
-            doc(
-                {"Effect": "Allow", "Action": "*", "Resource": "*"},
-                {
-                    "Effect": "Deny",
-                    "Action": "ecr:*",
-                    "Resource": "*",
-                    "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}},
-                },
-            )
+        scp_levels=[
+            [
+                doc(
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                    {
+                        "Effect": "Deny",
+                        "Action": "ecr:*",
+                        "Resource": "*",
+                        "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}},
+                    },
+                )
+            ]
         ],
     ),
     Case(
@@ -353,12 +357,12 @@ CASES: list[Case] = [
         boundary=doc({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}),
     ),
     # SCPs: every level must allow.
-    Case("scp-full-access", "allow", scps=[ALLOW_ALL, ALLOW_ALL]),
+    Case("scp-full-access", "allow", scp_levels=[[ALLOW_ALL], [ALLOW_ALL]]),
     Case(
         "scp-level-without-ecr",
         "deny",
         "scp",
-        scps=[ALLOW_ALL, doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})],
+        scp_levels=[[ALLOW_ALL], [doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})]],
         step="ecr:GetAuthorizationToken",
     ),
     Case(
@@ -367,7 +371,7 @@ CASES: list[Case] = [
         principal="lambda.amazonaws.com",
         identity=[],
         repo=doc(repo_stmt({"Service": "lambda.amazonaws.com"})),
-        scps=[doc({"Effect": "Deny", "Action": "*", "Resource": "*"})],
+        scp_levels=[[doc({"Effect": "Deny", "Action": "*", "Resource": "*"})]],
     ),
     # NotAction / NotResource / NotPrincipal.
     Case("notaction-identity", "allow", identity=[doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})]),
@@ -508,10 +512,7 @@ def test_case(case: Case) -> None:
     report = evaluate_access(
         parse_caller(case.principal, role_path=case.role_path),
         case.image,
-        identity_policies=case.identity,
-        repository_policy=case.repo,
-        boundary=case.boundary,
-        scps=case.scps,
+        Policies(identity=case.identity, repository=case.repo, boundary=case.boundary, scp_levels=case.scp_levels),
         context=case.context,
         access=case.access,  # type: ignore[arg-type]
     )

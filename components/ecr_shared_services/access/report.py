@@ -68,6 +68,14 @@ def _side_line(verdict: SideVerdict) -> str:
     return f"{_SIDE_NAMES[verdict.side]}: {words}{detail}"
 
 
+def _level_lines(verdict: SideVerdict) -> list[str]:
+    """Each SCP level (root first) with the policies attached there and what they say together."""
+    return [
+        f"           level {level.level}: {', '.join(level.policies)}: {_STATE_WORDS[level.state]}"
+        for level in verdict.levels
+    ]
+
+
 def _step_lines(step: StepResult) -> list[str]:
     mark = {"allow": "ok  ", "deny": "DENY", "unknown": "??  "}[step.decision]
     optional = "" if step.required else " (not required for a pull)"
@@ -76,6 +84,7 @@ def _step_lines(step: StepResult) -> list[str]:
         if verdict.state in ("absent", "not_applicable"):
             continue
         lines.append(f"         {_side_line(verdict)}")
+        lines.extend(_level_lines(verdict))
     for note in step.notes:
         lines.append(f"         not evaluable: {note}")
     return lines

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from ecr_shared_services.access import AccessReport, RequestContext, evaluate_access, to_json_dict, to_text
+from ecr_shared_services.access import (
+    AccessReport,
+    Policies,
+    RepositoryFound,
+    RequestContext,
+    Unreadable,
+    evaluate_access,
+    to_json_dict,
+    to_text,
+)
 from ecr_shared_services.access.context import parse_caller
 from ecr_shared_services.access.evaluator import parse_target
 from ecr_shared_services.access.grammar import Policy, PolicyKind, parse_policy
@@ -270,15 +279,11 @@ def diagnose(
     report = evaluate_access(
         caller,
         target,
-        identity_policies=readings.identity,
-        repository_policy=readings.repository_policy,
-        boundary=readings.boundary,
+        Policies(identity=readings.identity, repository=readings.repository_policy, boundary=readings.boundary),
         context=merged,
         access="push" if access == "push" else "pull",
-        repository=readings.repository,
-        repository_exists=readings.repository_exists,
-        unknown=tuple(readings.unknown),
-        unknown_reasons=tuple(readings.unknown.items()),
+        found=RepositoryFound(readings.repository, readings.repository_exists),
+        unreadable=Unreadable(readings.unknown),
     )
     return report, readings
 
