@@ -90,7 +90,6 @@ class Policy:
     name: str
     kind: PolicyKind
     statements: tuple[Statement, ...]
-    document: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 PolicyInput = Policy | Mapping[str, Any] | str
@@ -276,7 +275,7 @@ def parse_policy(document: Mapping[str, Any] | str, name: str, kind: PolicyKind)
         statements = tuple(_statement(reader, kind, i, item, f"Statement[{i}]") for i, item in enumerate(raw))
     else:
         statements = (_statement(reader, kind, 0, raw, "Statement"),)
-    return Policy(name=name, kind=kind, statements=statements, document=dict(loaded))
+    return Policy(name=name, kind=kind, statements=statements)
 
 
 def as_policy(value: PolicyInput, name: str, kind: PolicyKind) -> Policy:

@@ -132,9 +132,6 @@ class StepResult:
     fixes: tuple[Fix, ...] = ()
     notes: tuple[str, ...] = ()
 
-    def side(self, side: Side) -> SideVerdict | None:
-        return next((verdict for verdict in self.sides if verdict.side == side), None)
-
     def to_json(self) -> dict[str, Any]:
         return {
             "action": self.action,
