@@ -276,11 +276,20 @@ def test_scp_levels_each_must_allow(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, out, _ = explain(capsys, *seed_args(tmp_path), "--scp-level", full, "--scp", deny_only)
     assert code == 1
     assert "refused by: the service control policies (no matching Allow) at ecr:GetAuthorizationToken" in out
+    assert "service control policies: no statement allows\n" in out  # one level's Allow is not the side's
     assert "level 1: FullAWSAccess.json: allows" in out
     assert "level 2: deny-only.json: no statement allows" in out
     assert "a service control policy attached at level 2 (deny-only.json) over account 123456789012" in out
     code, out, _ = explain(capsys, *seed_args(tmp_path), "--scp-level", f"{full},{deny_only}", "--scp", full)
     assert code == 0 and "level 1: FullAWSAccess.json, deny-only.json: allows" in out
+    code, out, _ = explain(
+        capsys, *seed_args(tmp_path), "--scp-level", deny_only, "--scp", deny_only, "--format", "json"
+    )
+    token_fixes = [f["where"] for f in json.loads(out)["fixes"] if f["resource"] == "*"]
+    assert code == 1 and [where.split(" (")[0] for where in token_fixes] == [
+        "a service control policy attached at level 1",
+        "a service control policy attached at level 2",
+    ]
 
 
 def test_no_principal_tags_makes_tag_conditions_false(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -313,13 +313,13 @@ def refusing_sides(verdicts: Verdicts, combined: Combined, request: Request, cro
     return tuple(refused)
 
 
-def _policy_to_change(side: Side, verdicts: Verdicts, policies: PolicySet) -> str | None:
+def _policies_to_change(side: Side, verdicts: Verdicts, policies: PolicySet) -> list[str | None]:
+    """The policies a fix on `side` goes into: the boundary by name, each SCP level that does not
+    allow, or the side as a whole."""
     if side == "boundary" and policies.boundary is not None:
-        return policies.boundary.name
-    if side == "scp":
-        failing = [level for level in verdicts["scp"].levels if level.state != "allow"]
-        return f"attached at level {failing[0].level} ({', '.join(failing[0].policies)})" if failing else None
-    return None
+        return [policies.boundary.name]
+    failing = [level for level in verdicts["scp"].levels if level.state != "allow"] if side == "scp" else []
+    return [f"attached at level {level.level} ({', '.join(level.policies)})" for level in failing] or [None]
 
 
 def _fixes(
@@ -340,8 +340,9 @@ def _fixes(
     # Same account: fixing the identity side is enough, so offer that one change.
     wanted = [s for s in refused if s != "resource" or cross_account or caller.is_service]
     return tuple(
-        allow_fix(s, caller, repository, request.action, request.resource, _policy_to_change(s, verdicts, policies))
+        allow_fix(s, caller, repository, request.action, request.resource, name)
         for s in wanted
+        for name in _policies_to_change(s, verdicts, policies)
     )
 
 

@@ -63,7 +63,9 @@ def to_json(report: AccessReport) -> str:
 
 def _side_line(verdict: SideVerdict) -> str:
     words = _STATE_WORDS[verdict.state]
-    refs = verdict.denied_by if verdict.state == "deny" else verdict.allowed_by
+    # Statements that allow are named only when the side allows: with SCP levels, one level's Allow
+    # does not make the side allow.
+    refs = {"deny": verdict.denied_by, "allow": verdict.allowed_by}.get(verdict.state, ())
     detail = f" ({'; '.join(ref.label for ref in refs)})" if refs else ""
     return f"{_SIDE_NAMES[verdict.side]}: {words}{detail}"
 
