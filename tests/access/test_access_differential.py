@@ -165,7 +165,7 @@ def _ours(caller: str, identity: list[dict[str, Any]], repository: dict[str, Any
     return {step.action: step.decision for step in report.steps}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     callers,
     st.lists(st.lists(identity_statements(), min_size=1, max_size=3), max_size=2),

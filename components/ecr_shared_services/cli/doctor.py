@@ -14,20 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from ecr_shared_services.access import (
-    AccessReport,
-    Policies,
-    RepositoryFound,
-    RequestContext,
-    Unreadable,
-    evaluate_access,
-    to_json_dict,
-    to_text,
-)
+from ecr_shared_services.access import AccessReport, RequestContext, evaluate_access, to_json_dict, to_text
 from ecr_shared_services.access.context import parse_caller
 from ecr_shared_services.access.evaluator import parse_target
 from ecr_shared_services.access.grammar import Policy, PolicyKind, parse_policy
 from ecr_shared_services.access.inputs import policy_document
+from ecr_shared_services.access.question import Policies, RepositoryFound, Unreadable
 from ecr_shared_services.access.results import Side
 from ecr_shared_services.aws.arns import RepositoryRef, parse_repository_arn
 from ecr_shared_services.cli.explain import EXIT_BAD_INPUT, add_context_options, context_from_args, exit_code
