@@ -116,12 +116,14 @@ def _request(
     if action != AUTHORIZATION_TOKEN:
         return Request(action, target.arn, caller, context_keys(caller, target, context, target.region), has_boundary)
     # GetAuthorizationToken names no resource (Service Authorization Reference, "Actions, resources,
-    # and condition keys for Amazon Elastic Container Registry": no resource type, so Resource "*").
-    # It reads no repository of the registry account: the token is issued by the caller's own
-    # registry, so aws:ResourceAccount is the caller's account, not the registry's. AWS's data
-    # perimeter guidance for ECR (aws-samples/data-perimeter-policy-examples,
-    # service_specific_guidance/ecr-specific-guidance.md) lists GetAuthorizationToken among the APIs
-    # reviewed with no resource-perimeter consideration, which holds only if it is.
+    # and condition keys for Amazon Elastic Container Registry": no resource type, so Resource "*"),
+    # yet aws:ResourceAccount is in its request context: the key is present for every action but a
+    # listed few, none of them ECR's (IAM User Guide, "AWS global condition context keys",
+    # aws:ResourceAccount). The call reads no repository of the registry account; it is answered by
+    # the caller's own registry, so the resource account is the caller's. AWS's data-perimeter guidance
+    # for ECR (aws-samples/data-perimeter-policy-examples, service_specific_guidance/
+    # ecr-specific-guidance.md) reviews GetAuthorizationToken and gives it no resource-perimeter
+    # exception, which a perimeter SCP on the organization's own accounts would need otherwise.
     keys = context_keys(caller, target, context, target.region, resource_account=caller.account_id)
     return Request(action, "*", caller, keys, has_boundary)
 

@@ -78,7 +78,12 @@ def _unwrapped(value: Mapping[str, Any], name: str) -> tuple[Any, str] | None:
     if "PolicyVersion" in value:  # aws iam get-policy-version
         version = value["PolicyVersion"]
         if not isinstance(version, Mapping) or "Document" not in version:
-            raise PolicyFormatError(name, "PolicyVersion has no Document", path="PolicyVersion")
+            got = "null" if version is None else type(version).__name__
+            raise PolicyFormatError(
+                name,
+                f"an `aws iam get-policy-version` response needs an object with a Document, got {got}",
+                path="PolicyVersion",
+            )
         return policy_document(version["Document"], name)
     if "Document" in value:
         return policy_document(value["Document"], name)
