@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ecr_shared_services.access import evaluate_access
+from ecr_shared_services.access import Policies, evaluate_access
 from ecr_shared_services.errors import PolicySizeError
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
@@ -84,8 +84,7 @@ def main() -> int:
         lambda: evaluate_access(
             "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
             arn,
-            identity_policies=[identity_policy([arn])],
-            repository_policy=repo_policy,
+            Policies(identity=[identity_policy([arn])], repository=repo_policy),
         ),
         number=50,
     )

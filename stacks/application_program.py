@@ -5,7 +5,7 @@ from typing import Any
 import pulumi
 
 from ecr_shared_services import PullerRole
-from ecr_shared_services.access.grant_check import check_grants
+from ecr_shared_services.access.grant_check import Puller, check_grants
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.spec.application import ApplicationStackSpec
 from stack_settings import pinned_account
@@ -36,11 +36,7 @@ def run() -> None:
             repository_policies=policies,
             repository_names=app.repositories,
             identity_policy=identity_policy(arns, role_spec.access) if arns else {},
-            account_id=app.account_id,
-            role_name=role_spec.role_name,
-            role_path=role_spec.path,
-            access=role_spec.access,
-            organization_id=app.organization_id,
+            puller=Puller(app.account_id, role_spec.role_name, role_spec.path, role_spec.access, app.organization_id),
         )
         return arns
 

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecr_shared_services.access import Caller, RequestContext, evaluate_access, parse_caller
+from ecr_shared_services.access import Caller, Policies, RequestContext, evaluate_access, parse_caller
 from ecr_shared_services.aws.arns import RepositoryRef, role_arn
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.policy.repository_policy import repository_policy
@@ -44,8 +44,7 @@ def _pull(
     return evaluate_access(
         principal,
         repo.url,
-        identity_policies=[ident],
-        repository_policy=repo_policy,
+        Policies(identity=[ident], repository=repo_policy),
         context=context or RequestContext(no_organization=True),
         access=access,  # type: ignore[arg-type]
     )
@@ -104,7 +103,7 @@ def test_account_consumer_exactly(
     repo_policy, ident = _documents(consumer, repo)
     assert _pull(role_arn("aws", account, name), repo, repo_policy, ident, access).decision == "allow"
     # The account grant delegates to the account's IAM: a role there without the identity policy cannot pull.
-    bare = evaluate_access(role_arn("aws", account, name), repo.url, repository_policy=repo_policy)
+    bare = evaluate_access(role_arn("aws", account, name), repo.url, Policies(repository=repo_policy))
     assert (bare.decision, bare.denied_by) == ("deny", "identity")
     if other_account != account:
         stranger = _pull(role_arn("aws", other_account, name), repo, repo_policy, ident, access)
@@ -151,7 +150,7 @@ def test_lambda_consumer_exactly(repo: RepositoryRef, account: str, other_accoun
 
     def by_function(owner: str, region: str) -> Any:
         context = RequestContext(source_arn=f"arn:aws:lambda:{region}:{owner}:function:api")
-        return evaluate_access("lambda.amazonaws.com", repo.url, repository_policy=repo_policy, context=context)
+        return evaluate_access("lambda.amazonaws.com", repo.url, Policies(repository=repo_policy), context=context)
 
     assert by_function(account, repo.region).decision == "allow"
     if other_account != account:

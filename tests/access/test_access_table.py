@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from ecr_shared_services.access import RequestContext, evaluate_access, parse_caller
+from ecr_shared_services.access import (
+    AccessInputError,
+    Policies,
+    PolicyFormatError,
+    RequestContext,
+    evaluate_access,
+    parse_caller,
+    parse_policy,
+)
 
 APP, REG, OTHER = "123456789012", "987654321098", "111111111111"
 ROLE = f"arn:aws:iam::{APP}:role/ecsTaskExecutionRole"
@@ -37,6 +45,26 @@ SEED_REPO = doc(repo_stmt({"AWS": f"arn:aws:iam::{APP}:root"}, Resource=REPO_ARN
 ALLOW_ALL = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
 
 
+# What `aws organizations list-policies-for-target` shows for an account with a deny-list SCP.
+DENY_ONLY_SCP = doc(
+    {"Sid": "NoLeaving", "Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}
+)
+ECR_ONLY_SCP = doc({"Effect": "Allow", "Action": "ecr:*", "Resource": "*"})
+
+
+def perimeter_scp(trusted_accounts: list[str]) -> dict[str, Any]:
+    """A resource-perimeter SCP: deny every call on resources outside the trusted accounts."""
+    return doc(
+        {
+            "Sid": "EnforceResourcePerimeter",
+            "Effect": "Deny",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:ResourceAccount": trusted_accounts}},
+        }
+    )
+
+
 def cond_repo(condition: dict[str, Any], principal: Any = "*") -> dict[str, Any]:
     return doc(repo_stmt(principal, Condition=condition))
 
@@ -52,7 +80,7 @@ class Case:
     identity: list[Any] = field(default_factory=lambda: [SEED_IDENTITY])
     repo: Any = field(default_factory=lambda: SEED_REPO)
     boundary: Any = None
-    scps: list[Any] = field(default_factory=list)
+    scp_levels: list[list[Any]] = field(default_factory=list)  # root first; each level's SCPs combined
     context: RequestContext | None = None
     access: str = "pull"
     step: str | None = None
@@ -283,31 +311,35 @@ CASES: list[Case] = [
         "deny",
         "scp",
         True,
-        scps=[
-            doc(
-                {"Effect": "Allow", "Action": "*", "Resource": "*"},
-                {
-                    "Effect": "Deny",
-                    "Action": "ecr:*",
-                    "Resource": "*",
-                    "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}},
-                },
-            )
+        scp_levels=[
+            [
+                doc(
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                    {
+                        "Effect": "Deny",
+                        "Action": "ecr:*",
+                        "Resource": "*",
+                        "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}},
+                    },
+                )
+            ]
         ],
     ),
     Case(
         "deny-in-scp-region-allowed",
         "allow",
-        scps=[
-            doc(
-                {"Effect": "Allow", "Action": "*", "Resource": "*"},
-                {
-                    "Effect": "Deny",
-                    "Action": "ecr:*",
-                    "Resource": "*",
-                    "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}},
-                },
-            )
+        scp_levels=[
+            [
+                doc(
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                    {
+                        "Effect": "Deny",
+                        "Action": "ecr:*",
+                        "Resource": "*",
+                        "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}},
+                    },
+                )
+            ]
         ],
     ),
     Case(
@@ -353,12 +385,12 @@ CASES: list[Case] = [
         boundary=doc({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}),
     ),
     # SCPs: every level must allow.
-    Case("scp-full-access", "allow", scps=[ALLOW_ALL, ALLOW_ALL]),
+    Case("scp-full-access", "allow", scp_levels=[[ALLOW_ALL], [ALLOW_ALL]]),
     Case(
         "scp-level-without-ecr",
         "deny",
         "scp",
-        scps=[ALLOW_ALL, doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})],
+        scp_levels=[[ALLOW_ALL], [doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})]],
         step="ecr:GetAuthorizationToken",
     ),
     Case(
@@ -367,7 +399,7 @@ CASES: list[Case] = [
         principal="lambda.amazonaws.com",
         identity=[],
         repo=doc(repo_stmt({"Service": "lambda.amazonaws.com"})),
-        scps=[doc({"Effect": "Deny", "Action": "*", "Resource": "*"})],
+        scp_levels=[[doc({"Effect": "Deny", "Action": "*", "Resource": "*"})]],
     ),
     # NotAction / NotResource / NotPrincipal.
     Case("notaction-identity", "allow", identity=[doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})]),
@@ -500,6 +532,80 @@ CASES: list[Case] = [
         identity=[doc(TOKEN, {**IDENTITY_PULL, "Action": "ecr:*"})],
         repo=doc(repo_stmt({"AWS": APP}, "ecr:*")),
     ),
+    # SCPs attached at one level are combined: any of them may allow; every level must allow (AWS
+    # Organizations User Guide, "SCP evaluation",
+    # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html).
+    Case("scp-same-level-full-access-and-deny-only", "allow", scp_levels=[[ALLOW_ALL, DENY_ONLY_SCP]]),
+    Case(
+        "scp-same-level-deny-only-alone",
+        "deny",
+        "scp",
+        scp_levels=[[ALLOW_ALL], [DENY_ONLY_SCP]],
+        step="ecr:GetAuthorizationToken",
+    ),
+    Case(
+        "scp-three-levels-each-allowing", "allow", scp_levels=[[ALLOW_ALL], [ECR_ONLY_SCP], [ALLOW_ALL, DENY_ONLY_SCP]]
+    ),
+    # NotPrincipal with Deny and a session caller: the session must be named itself; the role and its
+    # account are not enough (IAM User Guide, "AWS JSON policy elements: NotPrincipal",
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+    Case(
+        "notprincipal-session-role-and-account-listed-session-denied",
+        "deny",
+        "resource",
+        True,
+        principal=SESSION,
+        repo=doc(
+            repo_stmt({"AWS": APP}),
+            {"Effect": "Deny", "NotPrincipal": {"AWS": [ROLE, f"arn:aws:iam::{APP}:root"]}, "Action": "ecr:*"},
+        ),
+    ),
+    Case(
+        "notprincipal-session-role-account-and-session-listed",
+        "allow",
+        principal=SESSION,
+        repo=doc(
+            repo_stmt({"AWS": APP}),
+            {"Effect": "Deny", "NotPrincipal": {"AWS": [SESSION, ROLE, f"arn:aws:iam::{APP}:root"]}, "Action": "ecr:*"},
+        ),
+    ),
+    # Absent condition keys: a condition on a key absent from the request is false, its ...IfExists
+    # form true (IAM User Guide, "IAM JSON policy elements: Condition operators", section "...IfExists
+    # condition operators",
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+    Case(
+        "principal-tag-condition-no-tags",
+        "deny",
+        "resource",
+        repo=cond_repo({"StringEquals": {"aws:PrincipalTag/team": "payments"}}),
+        context=RequestContext(principal_tags={}),
+    ),
+    Case(
+        "principal-tag-condition-ifexists-no-tags",
+        "allow",
+        repo=cond_repo({"StringEqualsIfExists": {"aws:PrincipalTag/team": "payments"}}),
+        context=RequestContext(principal_tags={}),
+    ),
+    Case(
+        "principal-tag-condition-tags-not-stated",
+        "unknown",
+        repo=cond_repo({"StringEquals": {"aws:PrincipalTag/team": "payments"}}),
+    ),
+    # A data-perimeter SCP on aws:ResourceAccount: ecr:GetAuthorizationToken names no resource
+    # (Service Authorization Reference, Amazon ECR: no resource type) and reads the caller's own
+    # registry, so its resource account is the caller's; the perimeter refuses the registry's
+    # repository at BatchGetImage (aws-samples/data-perimeter-policy-examples,
+    # service_specific_guidance/ecr-specific-guidance.md: GetAuthorizationToken has no resource-perimeter
+    # consideration).
+    Case(
+        "data-perimeter-scp-refuses-the-repository-not-the-token",
+        "deny",
+        "scp",
+        True,
+        scp_levels=[[ALLOW_ALL, perimeter_scp([APP])]],
+        step="ecr:BatchGetImage",
+    ),
+    Case("data-perimeter-scp-trusting-the-registry", "allow", scp_levels=[[ALLOW_ALL, perimeter_scp([APP, REG])]]),
 ]
 
 
@@ -508,10 +614,7 @@ def test_case(case: Case) -> None:
     report = evaluate_access(
         parse_caller(case.principal, role_path=case.role_path),
         case.image,
-        identity_policies=case.identity,
-        repository_policy=case.repo,
-        boundary=case.boundary,
-        scps=case.scps,
+        Policies(identity=case.identity, repository=case.repo, boundary=case.boundary, scp_levels=case.scp_levels),
         context=case.context,
         access=case.access,  # type: ignore[arg-type]
     )
@@ -520,3 +623,71 @@ def test_case(case: Case) -> None:
     assert report.explicit == case.explicit
     if case.step is not None:
         assert report.failing_step is not None and report.failing_step.action == case.step
+
+
+# Documents IAM refuses to store are refused, never evaluated. Each follows "Grammar of the IAM JSON
+# policy language" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html):
+# element names as written there, typed values, principal types AWS/Service/Federated/CanonicalUser.
+MALFORMED: list[tuple[str, str, Any, str]] = [
+    ("lowercase-statement", "identity", {"Version": "2012-10-17", "statement": [TOKEN]}, "statement"),
+    ("lowercase-effect", "identity", doc({"effect": "Allow", "Action": "*", "Resource": "*"}), "Statement[0].effect"),
+    (
+        "lowercase-principal",
+        "resource",
+        doc({"Effect": "Allow", "principal": "*", "Action": PULL2}),
+        "Statement[0].principal",
+    ),
+    ("lowercase-principal-type", "resource", doc(repo_stmt({"aws": APP})), "Statement[0].Principal.aws"),
+    ("principal-account-as-number", "resource", doc(repo_stmt({"AWS": int(APP)})), "Statement[0].Principal.AWS"),
+    ("principal-list-with-number", "resource", doc(repo_stmt({"AWS": [ROLE, 1]})), "Statement[0].Principal.AWS[1]"),
+    ("action-as-number", "identity", doc({"Effect": "Allow", "Action": 123, "Resource": "*"}), "Statement[0].Action"),
+    (
+        "action-without-service",
+        "identity",
+        doc({"Effect": "Allow", "Action": "BatchGetImage", "Resource": "*"}),
+        "Statement[0].Action",
+    ),
+    ("resource-not-an-arn", "identity", doc({**TOKEN, "Resource": "payment-service"}), "Statement[0].Resource"),
+    ("effect-lowercase-value", "identity", doc({**TOKEN, "Effect": "allow"}), "Statement[0].Effect"),
+    ("version-unknown", "identity", {"Version": "2020-01-01", "Statement": [TOKEN]}, "Version"),
+    ("unknown-top-element", "identity", {"Version": "2012-10-17", "Statement": [TOKEN], "Extra": 1}, "Extra"),
+    ("sid-as-number", "identity", doc({**TOKEN, "Sid": 7}), "Statement[0].Sid"),
+    ("empty-action-list", "identity", doc({**TOKEN, "Action": []}), "Statement[0].Action"),
+    (
+        "condition-value-object",
+        "resource",
+        cond_repo({"StringEquals": {"aws:PrincipalTag/a": {"b": 1}}}),
+        "Statement[0].Condition.StringEquals.aws:PrincipalTag/a",
+    ),
+    (
+        "single-statement-object",
+        "identity",
+        {"Version": "2012-10-17", "Statement": {**TOKEN, "action": "x"}},
+        "Statement.action",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "document", "path"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
+def test_malformed_policy_is_refused_with_its_path(kind: str, document: Any, path: str) -> None:
+    with pytest.raises(PolicyFormatError) as caught:
+        parse_policy(document, "p.json", kind)  # type: ignore[arg-type]
+    assert caught.value.path == path
+    assert str(caught.value).startswith(f"p.json: {path}: ")
+
+
+# A caller is one principal: IAM names are letters, digits and +=,.@_- (IAM User Guide, "IAM
+# identifiers", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html).
+@pytest.mark.parametrize(
+    "principal",
+    [
+        f"arn:aws:iam::{APP}:role/*",
+        f"arn:aws:iam::{APP}:role/ecs?",
+        f"arn:aws:sts::{APP}:assumed-role/ecsTaskExecutionRole/*",
+        f"arn:aws:iam::{APP}:user/al ice",
+    ],
+)
+def test_caller_patterns_are_refused(principal: str) -> None:
+    with pytest.raises(AccessInputError) as caught:
+        parse_caller(principal)
+    assert caught.value.what == "principal"

@@ -249,3 +249,137 @@ def test_stack_outputs_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_stack_outputs_unknown_repository_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = explain(capsys, *_stack_outputs(tmp_path, SEED_REPO, SEED_IDENTITY), "--repository", "nope")
     assert code == 2 and "nope" in err
+
+
+FULL_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+DENY_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}],
+}
+
+
+def test_scp_files_given_together_are_one_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both SCPs of one target (`aws organizations list-policies-for-target`) are combined: FullAWSAccess
+    allows what the deny-only policy does not mention (AWS Organizations User Guide, "SCP evaluation")."""
+    full, deny_only = write(tmp_path, "FullAWSAccess.json", FULL_ACCESS), write(tmp_path, "deny-only.json", DENY_ONLY)
+    code, out, _ = explain(capsys, *seed_args(tmp_path), "--scp", full, "--scp", deny_only, "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["inputs"]["scp_levels"] == [["FullAWSAccess.json", "deny-only.json"]]
+    assert data["steps"][1]["sides"]["scp"]["levels"] == [
+        {"level": 1, "policies": ["FullAWSAccess.json", "deny-only.json"], "verdict": "allow"}
+    ]
+
+
+def test_scp_levels_each_must_allow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    full, deny_only = write(tmp_path, "FullAWSAccess.json", FULL_ACCESS), write(tmp_path, "deny-only.json", DENY_ONLY)
+    code, out, _ = explain(capsys, *seed_args(tmp_path), "--scp-level", full, "--scp", deny_only)
+    assert code == 1
+    assert "refused by: the service control policies (no matching Allow) at ecr:GetAuthorizationToken" in out
+    assert "service control policies: no statement allows\n" in out  # one level's Allow is not the side's
+    assert "level 1: FullAWSAccess.json: allows" in out
+    assert "level 2: deny-only.json: no statement allows" in out
+    assert "a service control policy attached at level 2 (deny-only.json) over account 123456789012" in out
+    code, out, _ = explain(capsys, *seed_args(tmp_path), "--scp-level", f"{full},{deny_only}", "--scp", full)
+    assert code == 0 and "level 1: FullAWSAccess.json, deny-only.json: allows" in out
+    code, out, _ = explain(
+        capsys, *seed_args(tmp_path), "--scp-level", deny_only, "--scp", deny_only, "--format", "json"
+    )
+    token_fixes = [f["where"] for f in json.loads(out)["fixes"] if f["resource"] == "*"]
+    assert code == 1 and [where.split(" (")[0] for where in token_fixes] == [
+        "a service control policy attached at level 1",
+        "a service control policy attached at level 2",
+    ]
+
+
+def test_no_principal_tags_makes_tag_conditions_false(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A condition on an absent key is false; its IfExists form is true (IAM User Guide, "IAM JSON policy
+    elements: Condition operators", "...IfExists condition operators")."""
+    statement = SEED_REPO["Statement"][0]
+    tagged = {**SEED_REPO, "Statement": [{**statement, "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a"}}}]}
+    if_exists = {
+        **SEED_REPO,
+        "Statement": [{**statement, "Condition": {"StringEqualsIfExists": {"aws:PrincipalTag/team": "a"}}}],
+    }
+    assert explain(capsys, *seed_args(tmp_path, repo=tagged))[0] == 3
+    assert explain(capsys, *seed_args(tmp_path, repo=tagged), "--no-principal-tags")[0] == 1
+    assert explain(capsys, *seed_args(tmp_path, repo=if_exists), "--no-principal-tags")[0] == 0
+    assert explain(capsys, *seed_args(tmp_path, repo=tagged), "--principal-tag", "team=a")[0] == 0
+
+
+def test_fixes_are_data_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = explain(capsys, *seed_args(tmp_path, repo=None), "--format", "json")
+    [fix] = json.loads(out)["fixes"]
+    assert code == 1
+    assert (fix["side"], fix["change"], fix["actions"], fix["resource"]) == (
+        "resource",
+        "add_statement",
+        PULL2,
+        REPO_ARN,
+    )
+    assert fix["statement"]["Action"] == PULL2
+    assert fix["text"].endswith(f"a statement allowing {ROLE} to call ecr:BatchGetImage, ecr:GetDownloadUrlForLayer")
+
+
+OVER_QUOTA = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Sid": f"S{i}", "Effect": "Allow", "Action": "ecr:BatchGetImage", "Resource": REPO_ARN} for i in range(200)
+    ],
+}
+
+
+def _bad_input(case: str, tmp_path: Path) -> list[str]:
+    """One bad input as explain arguments; every one must exit 2 with one line and no traceback."""
+    base = ["--principal", ROLE, "--image", IMAGE]
+
+    def policy(name: str, data: Any) -> list[str]:
+        return [*base, "--identity-policy", write(tmp_path, name, data)]
+
+    if case == "binary":
+        (tmp_path / "binary.json").write_bytes(bytes(range(256)) * 4)
+        return [*base, "--identity-policy", str(tmp_path / "binary.json")]
+    if case == "10-mb-policy":
+        statement = {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}
+        return policy("big.json", {"Version": "2012-10-17", "Statement": [statement] * 200_000})
+    number_principal = {"Statement": [{**SEED_REPO["Statement"][0], "Principal": {"AWS": 123456789012}}]}
+    cases: dict[str, Any] = {
+        "nested-100000-deep": lambda: policy("deep.json", "[" * 100_000 + "]" * 100_000),
+        "over-quota-policy": lambda: policy("quota.json", OVER_QUOTA),
+        "policy-version-null": lambda: policy("pv.json", {"PolicyVersion": None}),
+        "lowercase-statement": lambda: policy("lower.json", {"Version": "2012-10-17", "statement": []}),
+        "principal-number": lambda: [*base, "--repository-policy", write(tmp_path, "num.json", number_principal)],
+        "action-number": lambda: policy(
+            "act.json", {"Statement": [{"Effect": "Allow", "Action": 123, "Resource": "*"}]}
+        ),
+        "caller-pattern": lambda: ["--principal", f"arn:aws:iam::{APP}:role/*", "--image", IMAGE],
+        "tags-contradict": lambda: [*base, "--no-principal-tags", "--principal-tag", "a=b"],
+        "scp-level-empty-name": lambda: [*base, "--scp-level", "a.json,"],
+        "scp-over-quota": lambda: [*base, "--scp", write(tmp_path, "scp.json", OVER_QUOTA)],
+    }
+    args: list[str] = cases[case]()
+    return args
+
+
+BAD_INPUT_NEEDLES = {
+    "nested-100000-deep": "deep.json: JSON nested too deeply",
+    "binary": "binary.json",
+    "10-mb-policy": "no IAM or ECR policy document exceeds 10,240 characters",
+    "over-quota-policy": "quota: IAM inline policies per role (total)",
+    "policy-version-null": "pv.json: PolicyVersion:",
+    "lowercase-statement": "lower.json: statement: element names are case-sensitive",
+    "principal-number": "num.json: Statement[0].Principal.AWS: must be a string",
+    "action-number": "act.json: Statement[0].Action: must be a string",
+    "caller-pattern": "a caller is one principal, not a pattern",
+    "tags-contradict": "--no-principal-tags and --principal-tag",
+    "scp-level-empty-name": "--scp-level",
+    "scp-over-quota": "over 5,120",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUT_NEEDLES))
+def test_bad_input_table_exits_2_in_one_line(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = explain(capsys, *_bad_input(case, tmp_path))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("shared-registry explain: error: ")
+    assert "Traceback" not in err and BAD_INPUT_NEEDLES[case] in err

@@ -5,7 +5,7 @@ import json
 import pytest
 from seed_examples import APPLICATION_ACCOUNT, REGION, REPOSITORY, REPOSITORY_ARN
 
-from ecr_shared_services.access.grant_check import check_grants, missing_grants
+from ecr_shared_services.access.grant_check import Puller, check_grants, missing_grants
 from ecr_shared_services.errors import AccessNotGrantedError
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
@@ -22,11 +22,11 @@ def check(consumers: list, **overrides: object) -> list[str]:
         "repository_policies": {REPOSITORY: repository_policy_json(consumers, "aws", REGION, REPOSITORY)},
         "repository_names": [REPOSITORY],
         "identity_policy": identity_policy([REPOSITORY_ARN]),
-        "account_id": APPLICATION_ACCOUNT,
-        "role_name": "ecsTaskExecutionRole",
     }
-    kwargs.update(overrides)
-    return missing_grants(**kwargs)
+    puller_fields = {"account_id": APPLICATION_ACCOUNT, "role_name": "ecsTaskExecutionRole"}
+    puller_fields.update({k: v for k, v in overrides.items() if k in Puller.__dataclass_fields__})  # type: ignore[misc]
+    kwargs.update({k: v for k, v in overrides.items() if k not in Puller.__dataclass_fields__})
+    return missing_grants(**kwargs, puller=Puller(**puller_fields))  # type: ignore[arg-type]
 
 
 def test_the_seed_example_passes_in_every_consumer_form() -> None:
@@ -83,8 +83,7 @@ def test_missing_repository_and_every_problem_in_one_error() -> None:
             repository_policies={REPOSITORY: json.dumps({"Version": "2012-10-17", "Statement": []})},
             repository_names=[REPOSITORY, "nope"],
             identity_policy=identity_policy([REPOSITORY_ARN]),
-            account_id=APPLICATION_ACCOUNT,
-            role_name="ecsTaskExecutionRole",
+            puller=Puller(APPLICATION_ACCOUNT, "ecsTaskExecutionRole"),
         )
     message = str(caught.value)
     assert message.startswith("2 of the requested repositories cannot be pulled by this role:")

@@ -83,8 +83,6 @@ _OPERATORS: dict[str, Operator] = {
     "binaryequals": Operator(None),
 }
 
-SUPPORTED_OPERATORS: tuple[str, ...] = tuple(sorted(name for name, op in _OPERATORS.items() if op.compare is not None))
-
 
 @dataclass(frozen=True)
 class ConditionResult:
@@ -108,42 +106,28 @@ def _parse_operator(name: str) -> _ParsedOperator:
     return _ParsedOperator(set_operator.lower() or None, lowered, if_exists)
 
 
-def evaluate_condition(condition: Condition, keys: ContextKeys) -> ConditionResult:
-    """Evaluate one operator/key pair against the request context."""
-    described = f"{condition.operator} {condition.key}"
-    parsed = _parse_operator(condition.operator)
-    if parsed.set_operator not in (None, "foranyvalue", "forallvalues"):
-        return ConditionResult(Truth.UNKNOWN, (f"{described}: unknown set operator {parsed.set_operator!r}",))
-    found = keys.lookup(condition.key)
-    if found == "unknown":
-        return ConditionResult(
-            Truth.UNKNOWN, (f"{described}: the value of {condition.key} in the request is not known",)
-        )
-    present: tuple[str, ...] = found or ()
+def _null(condition: Condition, parsed: _ParsedOperator, present: tuple[str, ...], described: str) -> ConditionResult:
+    if parsed.if_exists or parsed.set_operator:
+        return ConditionResult(Truth.UNKNOWN, (f"{described}: Null takes no IfExists or set operator",))
+    wanted = [v.lower() for v in condition.values]
+    if any(v not in ("true", "false") for v in wanted):
+        return ConditionResult(Truth.NO, (f'{described}: Null takes "true" or "false"',))
+    return ConditionResult(any_of(Truth.of((v == "true") == (not present)) for v in wanted))
 
-    if parsed.base == "null":
-        if parsed.if_exists or parsed.set_operator:
-            return ConditionResult(Truth.UNKNOWN, (f"{described}: Null takes no IfExists or set operator",))
-        wanted = [v.lower() for v in condition.values]
-        if any(v not in ("true", "false") for v in wanted):
-            return ConditionResult(Truth.NO, (f'{described}: Null takes "true" or "false"',))
-        return ConditionResult(any_of(Truth.of((v == "true") == (not present)) for v in wanted))
 
-    operator = _OPERATORS.get(parsed.base)
-    if operator is None:
-        return ConditionResult(Truth.UNKNOWN, (f"{described}: unknown condition operator {condition.operator!r}",))
-    if any("${" in value for value in condition.values):
-        return ConditionResult(Truth.UNKNOWN, (f"{described}: policy variables (${{...}}) are not evaluated",))
+def _absent_key(parsed: _ParsedOperator, operator: Operator) -> Truth:
+    """A key absent from the request: IfExists and ForAllValues hold, ForAnyValue does not, and
+    otherwise only a negated operator holds."""
+    if parsed.if_exists or parsed.set_operator == "forallvalues":
+        return Truth.YES
+    if parsed.set_operator == "foranyvalue":
+        return Truth.NO
+    return Truth.of(operator.negated)
 
-    if not present:
-        if parsed.if_exists:
-            return ConditionResult(Truth.YES)
-        if parsed.set_operator == "forallvalues":
-            return ConditionResult(Truth.YES)
-        if parsed.set_operator == "foranyvalue":
-            return ConditionResult(Truth.NO)
-        return ConditionResult(Truth.of(operator.negated))
 
+def _present_key(
+    condition: Condition, parsed: _ParsedOperator, operator: Operator, present: tuple[str, ...], described: str
+) -> ConditionResult:
     compare = operator.compare
     if compare is None:
         return ConditionResult(
@@ -164,6 +148,30 @@ def evaluate_condition(condition: Condition, keys: ContextKeys) -> ConditionResu
             (f"{described}: {condition.key} has several values; use ForAnyValue: or ForAllValues:",),
         )
     return ConditionResult(value_satisfies(present[0]))
+
+
+def evaluate_condition(condition: Condition, keys: ContextKeys) -> ConditionResult:
+    """Evaluate one operator/key pair against the request context."""
+    described = f"{condition.operator} {condition.key}"
+    parsed = _parse_operator(condition.operator)
+    if parsed.set_operator not in (None, "foranyvalue", "forallvalues"):
+        return ConditionResult(Truth.UNKNOWN, (f"{described}: unknown set operator {parsed.set_operator!r}",))
+    found = keys.lookup(condition.key)
+    if found == "unknown":
+        return ConditionResult(
+            Truth.UNKNOWN, (f"{described}: the value of {condition.key} in the request is not known",)
+        )
+    present: tuple[str, ...] = found or ()
+    if parsed.base == "null":
+        return _null(condition, parsed, present, described)
+    operator = _OPERATORS.get(parsed.base)
+    if operator is None:
+        return ConditionResult(Truth.UNKNOWN, (f"{described}: unknown condition operator {condition.operator!r}",))
+    if any("${" in value for value in condition.values):
+        return ConditionResult(Truth.UNKNOWN, (f"{described}: policy variables (${{...}}) are not evaluated",))
+    if not present:
+        return ConditionResult(_absent_key(parsed, operator))
+    return _present_key(condition, parsed, operator, present, described)
 
 
 def evaluate_conditions(conditions: Sequence[Condition], keys: ContextKeys) -> ConditionResult:

@@ -7,6 +7,7 @@ when no one said): conditions on them are reported as not evaluable instead of b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -49,6 +50,27 @@ class Caller:
         return self.identity_arn.rsplit("/", 1)[-1]
 
 
+# IAM names of roles, users and sessions: letters, digits and +=,.@_- (IAM User Guide, "IAM
+# identifiers" and the STS AssumeRole API reference for RoleSessionName). A caller is one concrete
+# principal: a wildcard can appear in a policy's pattern, never in the ARN of the one making a request.
+_IAM_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
+
+
+def _check_concrete(value: str, ref: PrincipalRef) -> None:
+    names = [ref.name, ref.session] if ref.kind == "assumed-role" else [ref.name] if ref.kind != "root" else []
+    bad = next((name for name in names if not _IAM_NAME.match(name)), None)
+    if bad is None and "*" not in value and "?" not in value:
+        return
+    raise AccessInputError(
+        "principal",
+        value,
+        "a caller is one principal, not a pattern"
+        if "*" in value or "?" in value
+        else f"{bad!r} is not an IAM name (letters, digits and +=,.@_-)",
+        "give the ARN of the one role, session or user making the request, without * or ?",
+    )
+
+
 def parse_caller(value: str, role_path: str | None = None) -> Caller:
     """Parse a role, assumed-role session, user or root ARN, or a service principal name.
 
@@ -66,6 +88,7 @@ def parse_caller(value: str, role_path: str | None = None) -> Caller:
             "give a role ARN (arn:aws:iam::ACCOUNT:role/NAME), a session ARN "
             "(arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION), a user ARN, or a service such as lambda.amazonaws.com",
         ) from error
+    _check_concrete(value, ref)
     kind: CallerKind = ref.kind  # type: ignore[assignment]
     role, path = "", None
     if ref.kind == "role":
@@ -121,68 +144,80 @@ class ContextKeys:
         return "unknown"
 
 
-def context_keys(caller: Caller, repository: RepositoryRef, context: RequestContext, region: str) -> ContextKeys:
-    """Build the request context keys for `caller` acting on `repository`, requested in `region`."""
+def _service_keys(caller: Caller, context: RequestContext) -> KeyValues:
+    """A service principal carries no identity keys; aws:SourceArn/SourceAccount say what it acts for."""
+    values: KeyValues = {
+        "aws:principalisawsservice": ("true",),
+        "aws:principalservicename": (caller.service,),
+        "aws:principalarn": None,
+        "aws:principalaccount": None,
+        "aws:principalorgid": None,
+        "aws:principalorgpaths": None,
+        "aws:principaltype": None,
+        "aws:username": None,
+    }
+    # A service always acts for some resource; not knowing which is not the same as absent.
+    if context.source_arn:
+        values["aws:sourcearn"] = (context.source_arn,)
+    if context.source_account:
+        values["aws:sourceaccount"] = (context.source_account,)
+    elif context.source_arn and context.source_arn.count(":") >= 5:
+        values["aws:sourceaccount"] = (context.source_arn.split(":")[4],)
+    return values
+
+
+def _organization_keys(context: RequestContext) -> KeyValues:
+    values: KeyValues = {}
+    if context.org_id is not None:
+        values["aws:principalorgid"] = (context.org_id,)
+    elif context.no_organization:
+        values["aws:principalorgid"] = None
+    if context.org_paths is not None:
+        values["aws:principalorgpaths"] = context.org_paths or None
+    elif context.no_organization:
+        values["aws:principalorgpaths"] = None
+    return values
+
+
+def _identity_keys(caller: Caller, context: RequestContext) -> KeyValues:
+    values: KeyValues = {
+        "aws:principalisawsservice": ("false",),
+        "aws:principalservicename": None,
+        "aws:principalaccount": (caller.account_id,),
+        "aws:principaltype": (_PRINCIPAL_TYPE[caller.kind],),
+        "aws:sourcearn": None,
+        "aws:sourceaccount": None,
+        "aws:sourceowner": None,
+        "aws:username": (caller.name,) if caller.kind == "user" else None,
+    }
+    # For a session whose role path is not known aws:PrincipalArn stays unknown: the path is part of it.
+    if caller.kind != "assumed-role" or caller.role_path is not None:
+        values["aws:principalarn"] = (caller.identity_arn if caller.kind != "root" else caller.account_root,)
+    values.update(_organization_keys(context))
+    for tag, tag_value in (context.principal_tags or {}).items():
+        values[f"aws:principaltag/{tag.lower()}"] = (tag_value,)
+    return values
+
+
+def context_keys(
+    caller: Caller, repository: RepositoryRef, context: RequestContext, region: str, resource_account: str | None = None
+) -> ContextKeys:
+    """Build the request context keys for `caller` acting on `repository`, requested in `region`.
+
+    `resource_account`: the account that owns the resource of this call (aws:ResourceAccount); by
+    default the repository's."""
     values: KeyValues = {
         "aws:requestedregion": (region,),
-        "aws:resourceaccount": (repository.account_id,),
+        "aws:resourceaccount": (resource_account or repository.account_id,),
     }
     known_prefixes: set[str] = set()
     if caller.is_service:
-        values.update(
-            {
-                "aws:principalisawsservice": ("true",),
-                "aws:principalservicename": (caller.service,),
-                "aws:principalarn": None,
-                "aws:principalaccount": None,
-                "aws:principalorgid": None,
-                "aws:principalorgpaths": None,
-                "aws:principaltype": None,
-                "aws:username": None,
-                "aws:sourcearn": (context.source_arn,) if context.source_arn else None,
-                "aws:sourceaccount": (context.source_account,) if context.source_account else None,
-            }
-        )
-        if context.source_arn is None:
-            # A service always acts for some resource; not knowing which is not the same as absent.
-            del values["aws:sourcearn"]
-        if context.source_account is None:
-            if context.source_arn and context.source_arn.count(":") >= 5:
-                values["aws:sourceaccount"] = (context.source_arn.split(":")[4],)
-            else:
-                del values["aws:sourceaccount"]
+        values.update(_service_keys(caller, context))
         known_prefixes.add("aws:principaltag/")
     else:
-        values.update(
-            {
-                "aws:principalisawsservice": ("false",),
-                "aws:principalservicename": None,
-                "aws:principalarn": (caller.identity_arn if caller.kind != "root" else caller.account_root,),
-                "aws:principalaccount": (caller.account_id,),
-                "aws:principaltype": (_PRINCIPAL_TYPE[caller.kind],),
-                "aws:sourcearn": None,
-                "aws:sourceaccount": None,
-                "aws:sourceowner": None,
-            }
-        )
-        if caller.kind == "assumed-role" and caller.role_path is None:
-            del values["aws:principalarn"]  # the role's path is part of it and the session ARN hides it
-        if caller.kind == "user":
-            values["aws:username"] = (caller.name,)
-        else:
-            values["aws:username"] = None
-        if context.org_id is not None:
-            values["aws:principalorgid"] = (context.org_id,)
-        elif context.no_organization:
-            values["aws:principalorgid"] = None
-        if context.org_paths is not None:
-            values["aws:principalorgpaths"] = context.org_paths or None
-        elif context.no_organization:
-            values["aws:principalorgpaths"] = None
+        values.update(_identity_keys(caller, context))
         if context.principal_tags is not None:
             known_prefixes.add("aws:principaltag/")
-            for tag, tag_value in context.principal_tags.items():
-                values[f"aws:principaltag/{tag.lower()}"] = (tag_value,)
     for key in context.absent:
         values[key.lower()] = None
     for key, extra_values in context.extra.items():

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 
 class PolicyFormatError(ValueError):
-    """A policy document that is not valid IAM policy grammar (or not JSON at all)."""
+    """A policy document that is not valid IAM policy grammar (or not JSON at all).
 
-    def __init__(self, policy: str, problem: str, fix: str = "") -> None:
+    `path` names the element, e.g. `Statement[0].Principal.AWS`; empty for the whole document."""
+
+    def __init__(self, policy: str, problem: str, fix: str = "", path: str = "") -> None:
         self.policy = policy
         self.problem = problem
         self.fix = fix
-        text = f"{policy}: {problem}"
+        self.path = path
+        text = f"{policy}: {path}: {problem}" if path else f"{policy}: {problem}"
         super().__init__(f"{text}. Fix: {fix}" if fix else text)
 
 

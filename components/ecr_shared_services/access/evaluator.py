@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
 from typing import Literal
 
 from ecr_shared_services.access.context import Caller, RequestContext, context_keys, parse_caller
 from ecr_shared_services.access.decision import PolicySet, evaluate_step
 from ecr_shared_services.access.errors import AccessInputError
 from ecr_shared_services.access.fixes import merge_fixes, repository_not_found_message
-from ecr_shared_services.access.grammar import Policy, PolicyInput, as_policy
+from ecr_shared_services.access.grammar import as_policy
 from ecr_shared_services.access.matching import Request
-from ecr_shared_services.access.results import AccessReport, Finding, Side, StepResult
+from ecr_shared_services.access.question import Policies, RepositoryFound, Unreadable
+from ecr_shared_services.access.results import AccessReport, Finding
 from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN, PULL_ACTIONS, PULL_REQUIRED, PUSH_ONLY_ACTIONS
 from ecr_shared_services.aws.arns import RepositoryRef, parse_image_uri, parse_repository_arn
 
@@ -93,72 +93,90 @@ def _location_findings(target: RepositoryRef, actual: RepositoryRef | None, exis
     return findings
 
 
+def _parse_policies(policies: Policies, unreadable: Unreadable) -> PolicySet:
+    single_level = len(policies.scp_levels) == 1
+    return PolicySet(
+        identity=tuple(as_policy(p, f"identity policy #{i + 1}", "identity") for i, p in enumerate(policies.identity)),
+        resource=as_policy(policies.repository, "repository policy", "resource") if policies.repository else None,
+        boundary=as_policy(policies.boundary, "permissions boundary", "boundary") if policies.boundary else None,
+        scp_levels=tuple(
+            tuple(
+                as_policy(p, f"SCP #{i + 1}" if single_level else f"SCP #{i + 1} of level {n + 1}", "scp")
+                for i, p in enumerate(level)
+            )
+            for n, level in enumerate(policies.scp_levels)
+        ),
+        unreadable=unreadable,
+    )
+
+
+def _request(
+    action: str, caller: Caller, target: RepositoryRef, context: RequestContext, has_boundary: bool
+) -> Request:
+    if action != AUTHORIZATION_TOKEN:
+        return Request(action, target.arn, caller, context_keys(caller, target, context, target.region), has_boundary)
+    # GetAuthorizationToken names no resource (Service Authorization Reference, "Actions, resources,
+    # and condition keys for Amazon Elastic Container Registry": no resource type, so Resource "*"),
+    # yet aws:ResourceAccount is in its request context: the key is present for every action but a
+    # listed few, none of them ECR's (IAM User Guide, "AWS global condition context keys",
+    # aws:ResourceAccount). The call reads no repository of the registry account; it is answered by
+    # the caller's own registry, so the resource account is the caller's. AWS's data-perimeter guidance
+    # for ECR (aws-samples/data-perimeter-policy-examples, service_specific_guidance/
+    # ecr-specific-guidance.md) reviews GetAuthorizationToken and gives it no resource-perimeter
+    # exception, which a perimeter SCP on the organization's own accounts would need otherwise.
+    keys = context_keys(caller, target, context, target.region, resource_account=caller.account_id)
+    return Request(action, "*", caller, keys, has_boundary)
+
+
 def evaluate_access(
     principal: str | Caller,
     image: str | RepositoryRef,
+    policies: Policies | None = None,
     *,
-    identity_policies: Sequence[PolicyInput] = (),
-    repository_policy: PolicyInput | None = None,
-    boundary: PolicyInput | None = None,
-    scps: Sequence[PolicyInput] = (),
     context: RequestContext | None = None,
     access: Literal["pull", "push"] = "pull",
-    repository: RepositoryRef | None = None,
-    repository_exists: bool | None = None,
-    unknown: Collection[Side] = (),
-    unknown_reasons: Sequence[tuple[Side, str]] = (),
+    found: RepositoryFound | None = None,
+    unreadable: Unreadable | None = None,
 ) -> AccessReport:
     """Evaluate every step of a pull (or push) of `image` by `principal`.
 
     `principal`: role, session, user or root ARN, or a service principal such as
-    `lambda.amazonaws.com`. `image`: image URI, repository ARN or RepositoryRef. Policies are JSON
-    text, dicts or parsed Policy objects; unnamed ones are named after their position. `scps`: one
-    per organization level; each must allow. `repository`: where the repository really is, when
-    known (a mismatch with `image` is a finding); `repository_exists=False` says it does not exist.
-    `unknown`: sides whose policies could not be read (their verdict is unknown, not absent).
+    `lambda.amazonaws.com`. `image`: image URI, repository ARN or RepositoryRef. `policies`: the
+    documents in play (unnamed ones are named after their position). `found`: where the repository
+    really is, when known. `unreadable`: sides whose policies could not be read.
     Raises AccessInputError or PolicyFormatError for input it cannot use.
     """
     caller = principal if isinstance(principal, Caller) else parse_caller(principal)
     target = image if isinstance(image, RepositoryRef) else parse_target(image)
-    image_text = image.url if isinstance(image, RepositoryRef) else image
     context = context or RequestContext()
-    # A service caller without a source ARN or account leaves aws:SourceArn conditions unknown; the
-    # report says so.
-    identity: list[Policy] = [
-        as_policy(p, f"identity policy #{i + 1}", "identity") for i, p in enumerate(identity_policies)
-    ]
-    policies = PolicySet(
-        identity=tuple(identity),
-        resource=as_policy(repository_policy, "repository policy", "resource") if repository_policy else None,
-        boundary=as_policy(boundary, "permissions boundary", "boundary") if boundary else None,
-        scps=tuple(as_policy(p, f"SCP #{i + 1}", "scp") for i, p in enumerate(scps)),
-        unknown=frozenset(unknown),
-        unknown_reasons=tuple(unknown_reasons),
-    )
+    found = found or RepositoryFound()
+    unreadable = unreadable or Unreadable()
+    parsed = _parse_policies(policies or Policies(), unreadable)
     cross_account = not caller.is_service and caller.account_id != target.account_id
-    keys = context_keys(caller, target, context, target.region)
-    has_boundary = policies.boundary is not None
-    results: list[StepResult] = []
-    for action, required in steps_for(access, with_token=not caller.is_service):
-        resource = "*" if action == AUTHORIZATION_TOKEN else target.arn
-        request = Request(action, resource, caller, keys, has_boundary)
-        results.append(evaluate_step(request, policies, target, required=required, cross_account=cross_account))
-    findings = _location_findings(target, repository, repository_exists)
-    fixes = merge_fixes([fix for step in results if step.required for fix in step.fixes])
+    results = tuple(
+        evaluate_step(
+            _request(action, caller, target, context, parsed.boundary is not None),
+            parsed,
+            target,
+            required=required,
+            cross_account=cross_account,
+        )
+        for action, required in steps_for(access, with_token=not caller.is_service)
+    )
     return AccessReport(
         principal=caller.arn,
-        image=image_text,
+        image=image.url if isinstance(image, RepositoryRef) else image,
         repository=target,
         access=access,
         cross_account=cross_account,
-        steps=tuple(results),
-        findings=tuple(findings),
-        unknown_inputs=tuple(sorted(set(unknown))),
-        fixes=fixes,
+        steps=results,
+        findings=tuple(_location_findings(target, found.repository, found.exists)),
+        unknown_inputs=tuple(sorted(unreadable.sides)),
+        fixes=merge_fixes([fix for step in results if step.required for fix in step.fixes]),
         inputs={
-            "identity_policies": [p.name for p in identity],
-            "repository_policy": policies.resource.name if policies.resource else None,
-            "boundary": policies.boundary.name if policies.boundary else None,
-            "scps": [p.name for p in policies.scps],
+            "identity_policies": [p.name for p in parsed.identity],
+            "repository_policy": parsed.resource.name if parsed.resource else None,
+            "boundary": parsed.boundary.name if parsed.boundary else None,
+            "scp_levels": [[p.name for p in level] for level in parsed.scp_levels],
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ecr_shared_services.access.context import Caller
@@ -40,9 +41,10 @@ def _where(side: Side, caller: Caller, repository: RepositoryRef, policy_name: s
         return f"an identity policy of {caller.identity_arn} (account {caller.account_id})"
     if side == "resource":
         return f"the repository policy of {repository.name} ({repository.arn})"
+    named = f" {policy_name}" if policy_name else ""
     if side == "boundary":
-        return f"the permissions boundary {policy_name or ''} of {caller.identity_arn}".replace("  ", " ")
-    return f"the service control policy {policy_name or ''} over account {caller.account_id}".replace("  ", " ")
+        return f"the permissions boundary{named} of {caller.identity_arn}"
+    return f"a service control policy{named} over account {caller.account_id}"
 
 
 def resource_statement(caller: Caller, actions: Sequence[str]) -> dict[str, Any]:
@@ -58,6 +60,17 @@ def resource_statement(caller: Caller, actions: Sequence[str]) -> dict[str, Any]
     return statement
 
 
+def _statement(fix: Fix, caller: Caller) -> dict[str, Any]:
+    if fix.side == "resource":
+        return resource_statement(caller, fix.actions)
+    return {
+        "Sid": "EcrAuthorizationToken" if fix.resource == "*" else "EcrPull",
+        "Effect": "Allow",
+        "Action": list(fix.actions),
+        "Resource": fix.resource,
+    }
+
+
 def allow_fix(
     side: Side,
     caller: Caller,
@@ -67,53 +80,46 @@ def allow_fix(
     policy_name: str | None = None,
 ) -> Fix:
     """The statement to add on `side` so that it allows `action` on `resource`."""
-    where = _where(side, caller, repository, policy_name)
-    if side == "resource":
-        statement = resource_statement(caller, [action])
-        text = f"add to {where} a statement allowing {caller.identity_arn} to call {action}"
-    else:
-        statement = {
-            "Sid": "EcrAuthorizationToken" if resource == "*" else "EcrPull",
-            "Effect": "Allow",
-            "Action": [action],
-            "Resource": resource,
-        }
-        text = f"add to {where} a statement allowing {action} on {resource}"
-        if resource == "*":
-            text += " (a repository policy cannot grant it)"
-    return Fix(side=side, change="add_statement", where=where, text=text, statement=statement)
-
-
-def remove_fix(ref: StatementRef, action: str) -> Fix:
-    where = ref.policy
-    text = (
-        f"remove or narrow {ref.label}: it explicitly denies {action}, and no Allow anywhere can override "
-        "an explicit deny"
+    fix = Fix(
+        side=side,
+        change="add_statement",
+        where=_where(side, caller, repository, policy_name),
+        actions=(action,),
+        resource=resource,
+        grantee=caller.identity_arn if side == "resource" else "",
     )
-    return Fix(side=ref.kind, change="remove_statement", where=where, text=text, statement_ref=ref)
+    return replace(fix, statement=_statement(fix, caller))
+
+
+def remove_fix(ref: StatementRef, action: str, resource: str) -> Fix:
+    return Fix(
+        side=ref.kind,
+        change="remove_statement",
+        where=ref.policy,
+        actions=(action,),
+        resource=resource,
+        statement_ref=ref,
+    )
+
+
+def _merge_key(fix: Fix) -> tuple[Any, ...]:
+    if fix.statement is None:
+        return (fix.change, fix.where, fix.statement_ref)
+    shape = {k: v for k, v in fix.statement.items() if k not in ("Action", "Sid")}
+    return (fix.change, fix.where, fix.grantee, repr(sorted(shape.items())))
 
 
 def merge_fixes(fixes: Sequence[Fix]) -> tuple[Fix, ...]:
-    """One fix per policy: statements for the same place and resource are merged into one Action list."""
+    """One fix per policy: changes to the same place, for the same resource and grantee, are merged
+    into one Action list."""
     merged: dict[tuple[Any, ...], Fix] = {}
     for fix in fixes:
-        if fix.statement is None:
-            key: tuple[Any, ...] = (fix.change, fix.where, fix.statement_ref)
-            merged.setdefault(key, fix)
-            continue
-        shape = {k: v for k, v in fix.statement.items() if k not in ("Action", "Sid")}
-        key = (fix.change, fix.where, repr(sorted(shape.items())))
+        key = _merge_key(fix)
         previous = merged.get(key)
-        if previous is None or previous.statement is None:
+        if previous is None:
             merged[key] = fix
             continue
-        actions = sorted(set(previous.statement["Action"]) | set(fix.statement["Action"]))
-        statement = {**previous.statement, "Action": actions}
-        head = previous.text.split(" allowing ")[0]
-        if fix.side == "resource":
-            text = f"{head} allowing {previous.text.split(' allowing ')[1].split(' to call ')[0]} to call "
-            text += ", ".join(actions)
-        else:
-            text = f"{head} allowing {', '.join(actions)} on {statement.get('Resource')}"
-        merged[key] = Fix(fix.side, fix.change, fix.where, text, statement, fix.statement_ref)
+        actions = tuple(sorted(set(previous.actions) | set(fix.actions)))
+        statement = {**previous.statement, "Action": list(actions)} if previous.statement is not None else None
+        merged[key] = replace(previous, actions=actions, statement=statement)
     return tuple(merged.values())

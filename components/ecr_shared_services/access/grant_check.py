@@ -7,36 +7,42 @@ repository policy the registry stack exported.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from ecr_shared_services.access import RequestContext, evaluate_access
+from ecr_shared_services.access.context import RequestContext
+from ecr_shared_services.access.evaluator import evaluate_access
+from ecr_shared_services.access.question import Policies
 from ecr_shared_services.access.results import AccessReport
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import parse_repository_arn, role_arn
 from ecr_shared_services.errors import AccessNotGrantedError
 
 
-def _registry_fix(name: str, account_id: str, role_name: str, role_path: str, access: AccessLevel) -> str:
-    consumer = f"{{kind: role, account_id: '{account_id}', role_names: [{role_name}]"
-    consumer += f", role_path: '{role_path}'" if role_path != "/" else ""
-    consumer += ", access: push}" if access == "push" else "}"
+@dataclass(frozen=True)
+class Puller:
+    """The application role whose pulls (or pushes) are checked, and its account's organization."""
+
+    account_id: str
+    role_name: str
+    role_path: str = "/"
+    access: AccessLevel = "pull"
+    organization_id: str | None = None
+
+
+def _registry_fix(name: str, puller: Puller) -> str:
+    consumer = f"{{kind: role, account_id: '{puller.account_id}', role_names: [{puller.role_name}]"
+    consumer += f", role_path: '{puller.role_path}'" if puller.role_path != "/" else ""
+    consumer += ", access: push}" if puller.access == "push" else "}"
     return (
         f"Fix: in the registry stack's config, under ecr:registry.repositories where name is {name}, add to "
-        f"consumers: {consumer} (or {{kind: account, account_id: '{account_id}'}}), run `pulumi up` on the "
+        f"consumers: {consumer} (or {{kind: account, account_id: '{puller.account_id}'}}), run `pulumi up` on the "
         f"registry stack, then on this one."
     )
 
 
-def _explain(
-    report: AccessReport,
-    name: str,
-    registry_stack: str,
-    account_id: str,
-    role_name: str,
-    role_path: str,
-    access: AccessLevel,
-    org_hint: str,
-) -> str:
+def _explain(report: AccessReport, name: str, registry_stack: str, puller: Puller, org_hint: str) -> str:
+    access, role_name = puller.access, puller.role_name
     if report.decision == "unknown":
         notes = "; ".join(n for step in report.steps for n in step.notes) or "a condition could not be evaluated"
         return (
@@ -46,12 +52,21 @@ def _explain(
     if report.denied_by == "resource":
         return (
             f"{report.message}. The repository policy side refuses: registry stack {registry_stack} does not "
-            f"grant {access} on {name!r} to role {role_name} in account {account_id}. "
-            + _registry_fix(name, account_id, role_name, role_path, access)
+            f"grant {access} on {name!r} to role {role_name} in account {puller.account_id}. "
+            + _registry_fix(name, puller)
             + (org_hint if org_hint else "")
         )
     fixes = " ".join(fix.text for fix in report.fixes)
     return f"{report.message}. The {report.denied_by} side refuses. {fixes}".rstrip()
+
+
+def _missing_repository(name: str, registry_stack: str, repositories: Mapping[str, Any]) -> str:
+    return (
+        f"repository {name!r} does not exist in registry stack {registry_stack} "
+        f"(it has: {', '.join(sorted(repositories)) or 'none'}). ECR would answer RepositoryNotFoundException. "
+        f"Fix: correct the name in this stack's ecr:repositories, or add the repository to the registry "
+        f"stack's ecr:registry.repositories."
+    )
 
 
 def missing_grants(
@@ -61,48 +76,54 @@ def missing_grants(
     repository_policies: Mapping[str, str],
     repository_names: Sequence[str],
     identity_policy: Mapping[str, Any],
-    account_id: str,
-    role_name: str,
-    role_path: str = "/",
-    access: AccessLevel = "pull",
-    organization_id: str | None = None,
+    puller: Puller,
 ) -> list[str]:
     """One message per repository this role asks for but could not pull (or push), saying which side
     refuses and what to change."""
     problems = []
+    context = RequestContext(org_id=puller.organization_id, no_organization=puller.organization_id is None)
     for name in repository_names:
         if name not in repositories:
-            problems.append(
-                f"repository {name!r} does not exist in registry stack {registry_stack} "
-                f"(it has: {', '.join(sorted(repositories)) or 'none'}). ECR would answer RepositoryNotFoundException. "
-                f"Fix: correct the name in this stack's ecr:repositories, or add the repository to the registry "
-                f"stack's ecr:registry.repositories."
-            )
+            problems.append(_missing_repository(name, registry_stack, repositories))
             continue
         repository = parse_repository_arn(repositories[name]["arn"])
         report = evaluate_access(
-            role_arn(repository.partition, account_id, role_name, role_path),
+            role_arn(repository.partition, puller.account_id, puller.role_name, puller.role_path),
             repository,
-            identity_policies=[dict(identity_policy)],
-            repository_policy=repository_policies.get(name),
-            context=RequestContext(org_id=organization_id, no_organization=organization_id is None),
-            access=access,
+            Policies(identity=[dict(identity_policy)], repository=repository_policies.get(name)),
+            context=context,
+            access=puller.access,
         )
         if not report.allowed:
             shared_with_org = "aws:PrincipalOrg" in (repository_policies.get(name) or "")
             org_hint = (
                 " The repository is shared with an organization: if this account belongs to it, set this "
                 "stack's ecr:organizationId instead."
-                if shared_with_org and organization_id is None
+                if shared_with_org and puller.organization_id is None
                 else ""
             )
-            problems.append(_explain(report, name, registry_stack, account_id, role_name, role_path, access, org_hint))
+            problems.append(_explain(report, name, registry_stack, puller, org_hint))
     return problems
 
 
-def check_grants(**kwargs: Any) -> None:
+def check_grants(
+    *,
+    registry_stack: str,
+    repositories: Mapping[str, Mapping[str, str]],
+    repository_policies: Mapping[str, str],
+    repository_names: Sequence[str],
+    identity_policy: Mapping[str, Any],
+    puller: Puller,
+) -> None:
     """Raise AccessNotGrantedError listing every repository this role could not use."""
-    problems = missing_grants(**kwargs)
+    problems = missing_grants(
+        registry_stack=registry_stack,
+        repositories=repositories,
+        repository_policies=repository_policies,
+        repository_names=repository_names,
+        identity_policy=identity_policy,
+        puller=puller,
+    )
     if problems:
         raise AccessNotGrantedError(
             f"{len(problems)} of the requested repositories cannot be pulled by this role:\n"

@@ -29,7 +29,6 @@ class StatementMatch:
     truth: Truth
     exact_principal: bool = False
     delegating_principal: bool = False
-    mismatch: str = ""  # the first element that did not match, for explanations
     notes: tuple[str, ...] = ()
 
 
@@ -49,11 +48,11 @@ def _resource_truth(statement: Statement, resource: str) -> Truth:
 
 
 def statement_applies(statement: Statement, request: Request) -> StatementMatch:
-    """Whether `statement` covers `request` (YES/NO/UNKNOWN), and if not, where it stopped."""
+    """Whether `statement` covers `request` (YES/NO/UNKNOWN), with notes on what could not be decided."""
     if _action_truth(statement, request.action) is Truth.NO:
-        return StatementMatch(Truth.NO, mismatch="action")
+        return StatementMatch(Truth.NO)
     if _resource_truth(statement, request.resource) is Truth.NO:
-        return StatementMatch(Truth.NO, mismatch="resource")
+        return StatementMatch(Truth.NO)
     notes: list[str] = []
     exact = delegates = False
     principal_truth = Truth.YES
@@ -72,10 +71,10 @@ def statement_applies(statement: Statement, request: Request) -> StatementMatch:
         if matched.note:
             notes.append(matched.note)
     if principal_truth is Truth.NO:
-        return StatementMatch(Truth.NO, mismatch="principal")
+        return StatementMatch(Truth.NO)
     conditions = evaluate_conditions(statement.conditions, request.keys)
     if conditions.truth is Truth.NO:
-        return StatementMatch(Truth.NO, mismatch="condition")
+        return StatementMatch(Truth.NO)
     truth = all_of([principal_truth, conditions.truth])
     return StatementMatch(
         truth, exact_principal=exact, delegating_principal=delegates, notes=tuple(notes) + conditions.notes

@@ -73,10 +73,8 @@ def principal_matches(principals: Principals, caller: Caller) -> PrincipalMatch:
                 match = _aws_entry_matches(entry, caller)
             elif kind == "Service":
                 match = PrincipalMatch(Truth.of(caller.is_service and caller.service.lower() == entry.lower()))
-            elif kind in ("Federated", "CanonicalUser"):
-                match = PrincipalMatch(Truth.NO)  # neither form can name an IAM role, user or service
             else:
-                match = PrincipalMatch(Truth.UNKNOWN, note=f"principal type {kind!r} is not known")
+                match = PrincipalMatch(Truth.NO)  # Federated, CanonicalUser: neither names an IAM role, user or service
             if match.truth is Truth.YES and (best.truth is not Truth.YES or match.rank > best.rank):
                 best = match
             elif match.truth is Truth.UNKNOWN:
@@ -91,9 +89,12 @@ def principal_matches(principals: Principals, caller: Caller) -> PrincipalMatch:
 def not_principal_applies(principals: Principals, caller: Caller, has_boundary: bool) -> PrincipalMatch:
     """Does a NotPrincipal statement apply to the caller (i.e. the caller is not excepted)?
 
-    AWS checks the account, then the role or user, then the session: an exception holds only when
-    both the account and the identity are listed. A principal with a permissions boundary is never
-    excepted by NotPrincipal with Deny.
+    AWS JSON policy elements: NotPrincipal
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html):
+    AWS may check the account, then the role or user, then the assumed-role session, so an exception
+    holds only when each of them is listed; the page's example for a role lists the session ARN, the
+    role ARN and the account, and a session must always be named itself (no wildcard means "all
+    sessions"). A principal with a permissions boundary is never excepted by NotPrincipal with Deny.
     """
     if principals.everyone:
         return PrincipalMatch(Truth.NO)
@@ -104,18 +105,19 @@ def not_principal_applies(principals: Principals, caller: Caller, has_boundary: 
         return PrincipalMatch(Truth.YES, note="NotPrincipal never excepts a principal that has a permissions boundary")
     entries = principals.values("AWS")
     account_listed = any(e in (caller.account_id, caller.account_root) for e in entries)
-    identity_listed = any(
-        e not in (caller.account_id, caller.account_root) and _aws_entry_matches(e, caller).truth is Truth.YES
-        for e in entries
+    if not account_listed:
+        return PrincipalMatch(Truth.YES)
+    if caller.kind == "root":
+        return PrincipalMatch(Truth.NO)
+    named = [e for e in entries if e not in (caller.account_id, caller.account_root)]
+    # For a session, a role ARN here excepts the role, not its sessions: the session needs its own ARN.
+    identity_listed = any(e != caller.arn and _aws_entry_matches(e, caller).truth is Truth.YES for e in named)
+    if caller.kind == "assumed-role" and identity_listed:
+        return PrincipalMatch(Truth.of(caller.arn not in named))
+    if caller.kind != "assumed-role" and (identity_listed or caller.arn in named):
+        return PrincipalMatch(Truth.NO)
+    return PrincipalMatch(
+        Truth.UNKNOWN,
+        note="NotPrincipal lists the caller's account but not each of its role and session: AWS's result "
+        "depends on the order it checks identities in",
     )
-    if account_listed and identity_listed:
-        return PrincipalMatch(Truth.NO)
-    if account_listed and caller.kind == "root":
-        return PrincipalMatch(Truth.NO)
-    if account_listed:
-        return PrincipalMatch(
-            Truth.UNKNOWN,
-            note="NotPrincipal lists the caller's account but not the caller: AWS's result depends on "
-            "the order it checks identities in",
-        )
-    return PrincipalMatch(Truth.YES)

@@ -63,9 +63,19 @@ def to_json(report: AccessReport) -> str:
 
 def _side_line(verdict: SideVerdict) -> str:
     words = _STATE_WORDS[verdict.state]
-    refs = verdict.denied_by if verdict.state == "deny" else verdict.allowed_by
+    # Statements that allow are named only when the side allows: with SCP levels, one level's Allow
+    # does not make the side allow.
+    refs = {"deny": verdict.denied_by, "allow": verdict.allowed_by}.get(verdict.state, ())
     detail = f" ({'; '.join(ref.label for ref in refs)})" if refs else ""
     return f"{_SIDE_NAMES[verdict.side]}: {words}{detail}"
+
+
+def _level_lines(verdict: SideVerdict) -> list[str]:
+    """Each SCP level (root first) with the policies attached there and what they say together."""
+    return [
+        f"           level {level.level}: {', '.join(level.policies)}: {_STATE_WORDS[level.state]}"
+        for level in verdict.levels
+    ]
 
 
 def _step_lines(step: StepResult) -> list[str]:
@@ -76,6 +86,7 @@ def _step_lines(step: StepResult) -> list[str]:
         if verdict.state in ("absent", "not_applicable"):
             continue
         lines.append(f"         {_side_line(verdict)}")
+        lines.extend(_level_lines(verdict))
     for note in step.notes:
         lines.append(f"         not evaluable: {note}")
     return lines

@@ -34,6 +34,18 @@ class StatementRef:
 
 
 @dataclass(frozen=True)
+class LevelVerdict:
+    """What the SCPs attached at one level of the organization (root, an OU, the account) say."""
+
+    level: int  # 1 for the root, then down towards the account
+    policies: tuple[str, ...]
+    state: SideState
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level": self.level, "policies": list(self.policies), "verdict": self.state}
+
+
+@dataclass(frozen=True)
 class SideVerdict:
     """What one side (all policies of one kind) says about one step."""
 
@@ -46,32 +58,57 @@ class SideVerdict:
     allowed_by: tuple[StatementRef, ...] = ()
     denied_by: tuple[StatementRef, ...] = ()
     notes: tuple[str, ...] = ()
+    levels: tuple[LevelVerdict, ...] = ()  # SCPs only
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "verdict": self.state,
             "allowed_by": [ref.to_json() for ref in self.allowed_by],
             "denied_by": [ref.to_json() for ref in self.denied_by],
             "not_evaluable": list(self.notes),
         }
+        if self.side == "scp":
+            data["levels"] = [level.to_json() for level in self.levels]
+        return data
 
 
 @dataclass(frozen=True)
 class Fix:
-    """A concrete change: add `statement` to the policy at `where`, or remove a denying statement."""
+    """A concrete change, kept as data and rendered once: add a statement allowing `actions` on
+    `resource` to the policy at `where` (for the repository policy, naming `grantee`), or remove the
+    denying statement `statement_ref`."""
 
     side: Side
     change: Literal["add_statement", "remove_statement"]
     where: str
-    text: str
+    actions: tuple[str, ...]
+    resource: str
     statement: dict[str, Any] | None = None
     statement_ref: StatementRef | None = None
+    grantee: str = ""
+
+    @property
+    def text(self) -> str:
+        """One sentence for people."""
+        actions = ", ".join(self.actions)
+        if self.change == "remove_statement":
+            label = self.statement_ref.label if self.statement_ref else self.where
+            return (
+                f"remove or narrow {label}: it explicitly denies {actions}, and no Allow anywhere can override "
+                "an explicit deny"
+            )
+        if self.side == "resource":
+            return f"add to {self.where} a statement allowing {self.grantee} to call {actions}"
+        text = f"add to {self.where} a statement allowing {actions} on {self.resource}"
+        return text + " (a repository policy cannot grant it)" if self.resource == "*" else text
 
     def to_json(self) -> dict[str, Any]:
         return {
             "side": self.side,
             "change": self.change,
             "where": self.where,
+            "actions": list(self.actions),
+            "resource": self.resource,
             "text": self.text,
             "statement": self.statement,
             "remove": self.statement_ref.to_json() if self.statement_ref else None,
@@ -94,9 +131,6 @@ class StepResult:
     message: str | None = None
     fixes: tuple[Fix, ...] = ()
     notes: tuple[str, ...] = ()
-
-    def side(self, side: Side) -> SideVerdict | None:
-        return next((verdict for verdict in self.sides if verdict.side == side), None)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -19,6 +19,7 @@ from ecr_shared_services.access.context import parse_caller
 from ecr_shared_services.access.evaluator import parse_target
 from ecr_shared_services.access.grammar import Policy, PolicyKind, parse_policy
 from ecr_shared_services.access.inputs import policy_document
+from ecr_shared_services.access.question import Policies, RepositoryFound, Unreadable
 from ecr_shared_services.access.results import Side
 from ecr_shared_services.aws.arns import RepositoryRef, parse_repository_arn
 from ecr_shared_services.cli.explain import EXIT_BAD_INPUT, add_context_options, context_from_args, exit_code
@@ -270,15 +271,11 @@ def diagnose(
     report = evaluate_access(
         caller,
         target,
-        identity_policies=readings.identity,
-        repository_policy=readings.repository_policy,
-        boundary=readings.boundary,
+        Policies(identity=readings.identity, repository=readings.repository_policy, boundary=readings.boundary),
         context=merged,
         access="push" if access == "push" else "pull",
-        repository=readings.repository,
-        repository_exists=readings.repository_exists,
-        unknown=tuple(readings.unknown),
-        unknown_reasons=tuple(readings.unknown.items()),
+        found=RepositoryFound(readings.repository, readings.repository_exists),
+        unreadable=Unreadable(readings.unknown),
     )
     return report, readings
 

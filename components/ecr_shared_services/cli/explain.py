@@ -7,7 +7,16 @@ import argparse
 import sys
 from typing import Any
 
-from ecr_shared_services.access import AccessReport, RequestContext, evaluate_access, parse_caller, to_json, to_text
+from ecr_shared_services.access import (
+    AccessReport,
+    Policies,
+    RepositoryFound,
+    RequestContext,
+    evaluate_access,
+    parse_caller,
+    to_json,
+    to_text,
+)
 from ecr_shared_services.access.grammar import Policy
 from ecr_shared_services.access.inputs import load_policy, read_stack_pair
 from ecr_shared_services.aws.arns import RepositoryRef, parse_repository_arn
@@ -38,21 +47,38 @@ def add_context_options(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="a tag of the calling role or user (aws:PrincipalTag/KEY); repeatable; giving any means all",
     )
+    group.add_argument(
+        "--no-principal-tags",
+        action="store_true",
+        help="the calling role or user has no tags: conditions on aws:PrincipalTag/* see an absent key",
+    )
     group.add_argument("--source-arn", help="for a service principal: the resource it acts for (aws:SourceArn)")
     group.add_argument("--source-account", help="for a service principal: aws:SourceAccount")
     parser.add_argument("--access", choices=("pull", "push"), default="pull", help="what to check (default pull)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
 
 
+def _principal_tags(args: argparse.Namespace) -> dict[str, str] | None:
+    """None when the tags were not stated (conditions on them stay unknown); {} for --no-principal-tags."""
+    if args.no_principal_tags and args.principal_tag:
+        raise ValueError("--no-principal-tags and --principal-tag contradict each other: give one of them")
+    if args.no_principal_tags:
+        return {}
+    if not args.principal_tag:
+        return None
+    tags: dict[str, str] = {}
+    for item in args.principal_tag:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(
+                f"--principal-tag {item!r}: expected KEY=VALUE (for a role without tags: --no-principal-tags)"
+            )
+        tags[key] = value
+    return tags
+
+
 def context_from_args(args: argparse.Namespace) -> RequestContext:
-    tags: dict[str, str] | None = None
-    if args.principal_tag:
-        tags = {}
-        for item in args.principal_tag:
-            key, sep, value = item.partition("=")
-            if not sep or not key:
-                raise ValueError(f"--principal-tag {item!r}: expected KEY=VALUE")
-            tags[key] = value
+    tags = _principal_tags(args)
     return RequestContext(
         org_id=args.org_id,
         org_paths=tuple(args.org_path) if args.org_path else None,
@@ -98,7 +124,16 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="FILE",
-        help="a service control policy over the caller's account, one per organization level; repeatable",
+        help="a service control policy attached to the caller's account; repeatable; all --scp files are one "
+        "level, their Allows combined (as `aws organizations list-policies-for-target` lists them)",
+    )
+    parser.add_argument(
+        "--scp-level",
+        action="append",
+        default=[],
+        metavar="FILE[,FILE...]",
+        help="the SCPs attached at one level above the account (the root, then each OU down); repeatable, root "
+        "first; every level, and the --scp level after them, must allow",
     )
     parser.add_argument("--repository-arn", help="where the repository really is, if it may differ from the image URI")
     stacks = parser.add_argument_group("from this project's stack outputs (`pulumi stack output --json`)")
@@ -109,14 +144,32 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def one_line(error: BaseException) -> str:
+    """An error message on one line, whatever the input it quotes."""
+    return " ".join(str(error).split())
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         report = _evaluate(args)
     except ValueError as error:  # AccessInputError, PolicyFormatError and bad option values
-        print(f"shared-registry explain: error: {error}", file=sys.stderr)
+        print(f"shared-registry explain: error: {one_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     sys.stdout.write(to_json(report) + "\n" if args.format == "json" else to_text(report))
     return exit_code(report)
+
+
+def scp_levels(args: argparse.Namespace) -> list[list[Policy]]:
+    """The --scp-level levels, root first, then the --scp files as the account's own level."""
+    levels: list[list[str]] = []
+    for value in args.scp_level:
+        files = [item.strip() for item in value.split(",")]
+        if not all(files):
+            raise ValueError(f"--scp-level {value!r}: expected FILE[,FILE...] with no empty names")
+        levels.append(files)
+    if args.scp:
+        levels.append(list(args.scp))
+    return [[load_policy(path, "scp") for path in level] for level in levels]
 
 
 def _evaluate(args: argparse.Namespace) -> AccessReport:
@@ -142,14 +195,17 @@ def _evaluate(args: argparse.Namespace) -> AccessReport:
         raise ValueError("no caller: give --principal ARN (or --application-outputs with a roleArn)")
     if not image:
         raise ValueError("no image: give --image URI (or --registry-outputs with --repository)")
+    policies = Policies(
+        identity=identity,
+        repository=repository_policy,
+        boundary=load_policy(args.boundary, "boundary") if args.boundary else None,
+        scp_levels=scp_levels(args),
+    )
     return evaluate_access(
         parse_caller(principal, role_path=args.role_path),
         image,
-        identity_policies=identity,
-        repository_policy=repository_policy,
-        boundary=load_policy(args.boundary, "boundary") if args.boundary else None,
-        scps=[load_policy(path, "scp") for path in args.scp],
+        policies,
         context=context_from_args(args),
         access=args.access,
-        repository=repository,
+        found=RepositoryFound(repository),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecr_shared_services.access import RequestContext, evaluate_access
+from ecr_shared_services.access import Policies, RequestContext, evaluate_access
 from ecr_shared_services.plan.runner import ProjectPlan
 
 
@@ -38,8 +38,7 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
                 report = evaluate_access(
                     role_arn,
                     repository["arn"],
-                    identity_policies=[role_policy],
-                    repository_policy=policies.get(name),
+                    Policies(identity=[role_policy], repository=policies.get(name)),
                     context=context,
                 )
                 cells.append(
