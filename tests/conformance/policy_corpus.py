@@ -77,33 +77,56 @@ def _narrowed(condition: dict[str, Any]) -> dict[str, Any]:
 def pack_documents() -> list[Entry]:
     """The documents the pack's tests use, and the AWS managed policies it knows."""
     entries: list[Entry] = [
-        ("pack:repository-policy", "resource", document(account_pull(), role_pull(), org_pull(), org_paths_pull(),
-                                                         lambda_pull(), ci_push())),
+        (
+            "pack:repository-policy",
+            "resource",
+            document(account_pull(), role_pull(), org_pull(), org_paths_pull(), lambda_pull(), ci_push()),
+        ),
         ("pack:pull-policy", "identity", pull_policy("payments", "billing")),
         ("pack:trust-policy", "resource", trust_policy()),
         ("pack:single-statement", "resource", {"Version": "2012-10-17", "Statement": account_pull()}),
         ("pack:vpce", "resource", _narrowed({"StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}})),
         ("pack:source-ip", "resource", _narrowed({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})),
-        ("pack:bool-and-number-values", "resource", _narrowed(
-            {"Bool": {"aws:SecureTransport": True}, "NumericLessThan": {"aws:MultiFactorAuthAge": 3600}}
-        )),
-        ("pack:not-elements", "resource", document(
-            {"Effect": "Deny", "NotPrincipal": {"AWS": ["111111111111"]}, "NotAction": "ecr:Batch*"}
-        )),
+        (
+            "pack:bool-and-number-values",
+            "resource",
+            _narrowed({"Bool": {"aws:SecureTransport": True}, "NumericLessThan": {"aws:MultiFactorAuthAge": 3600}}),
+        ),
+        (
+            "pack:not-elements",
+            "resource",
+            document({"Effect": "Deny", "NotPrincipal": {"AWS": ["111111111111"]}, "NotAction": "ecr:Batch*"}),
+        ),
         ("pack:no-version", "identity", {"Statement": [{"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}]}),
-        ("pack:id-and-old-version", "identity", {
-            "Version": "2008-10-17", "Id": "p1",
-            "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:iam::*:role/x"}],
-        }),
-        ("pack:services-federated", "resource", document(
-            {"Effect": "Allow", "Principal": {"Service": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"],
-                                               "Federated": "cognito-identity.amazonaws.com"},
-             "Action": "sts:AssumeRoleWithWebIdentity"}
-        )),
+        (
+            "pack:id-and-old-version",
+            "identity",
+            {
+                "Version": "2008-10-17",
+                "Id": "p1",
+                "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:iam::*:role/x"}],
+            },
+        ),
+        (
+            "pack:services-federated",
+            "resource",
+            document(
+                {
+                    "Effect": "Allow",
+                    "Principal": {
+                        "Service": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"],
+                        "Federated": "cognito-identity.amazonaws.com",
+                    },
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                }
+            ),
+        ),
         # Whitespace inside values and non-ASCII characters: where text measures could differ.
-        ("pack:spaces-and-accents", "resource", _narrowed(
-            {"StringLike": {"aws:PrincipalTag/team": ["data platform", "équipe"]}}
-        )),
+        (
+            "pack:spaces-and-accents",
+            "resource",
+            _narrowed({"StringLike": {"aws:PrincipalTag/team": ["data platform", "équipe"]}}),
+        ),
     ]
     entries.extend((f"pack:managed:{p.name}", "identity", p.document) for p in KNOWN)
     return entries

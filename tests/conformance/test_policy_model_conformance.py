@@ -29,8 +29,12 @@ VALID: list[Entry] = [*evaluator_documents(), *pack_documents()]
 MALFORMED: list[Entry] = malformed_documents()
 
 # The pack has two grammar kinds: boundaries and SCPs follow the identity policy rules.
-PACK_KIND: dict[str, PolicyKind] = {"identity": "identity", "boundary": "identity", "scp": "identity",
-                                    "resource": "resource"}
+PACK_KIND: dict[str, PolicyKind] = {
+    "identity": "identity",
+    "boundary": "identity",
+    "scp": "identity",
+    "resource": "resource",
+}
 
 
 def _evaluator_accepts(body: Any, kind: str) -> bool:
@@ -40,11 +44,6 @@ def _evaluator_accepts(body: Any, kind: str) -> bool:
         return False
     return True
 
-
-# The evaluator's grammar in this checkout lowercases element names and accepts numbers where IAM wants
-# strings; its strict grammar is a separate change to access/grammar.py. Until it is here, the cases it
-# accepts are expected failures; once it is, this probe is False and every case must agree.
-LAX_EVALUATOR = _evaluator_accepts({"Version": "2012-10-17", "statement": []}, "identity")
 
 Normal = tuple[Any, ...]
 
@@ -65,18 +64,26 @@ def _principals_normal(statement: Statement, element: str) -> Any:
 def _pack_normal(document: Document) -> list[Normal]:
     out: list[Normal] = []
     for st in document.statements:
+
         def strings(element: str, st: Statement = st) -> tuple[str, ...] | None:
             values = st.strings(element)
             assert isinstance(values, list)
             return tuple(str(v) for v in values) if st.has(element) else None
 
         conditions = conditions_of(st.get("Condition"))
-        out.append((
-            st.get("Effect"), st.get("Sid"),
-            strings("Action"), strings("NotAction"), strings("Resource"), strings("NotResource"),
-            _principals_normal(st, "Principal"), _principals_normal(st, "NotPrincipal"),
-            tuple((c.operator, c.key, tuple(c.values)) for c in conditions.clauses),  # type: ignore[arg-type]
-        ))
+        out.append(
+            (
+                st.get("Effect"),
+                st.get("Sid"),
+                strings("Action"),
+                strings("NotAction"),
+                strings("Resource"),
+                strings("NotResource"),
+                _principals_normal(st, "Principal"),
+                _principals_normal(st, "NotPrincipal"),
+                tuple((c.operator, c.key, tuple(c.values)) for c in conditions.clauses),  # type: ignore[arg-type]
+            )
+        )
     return out
 
 
@@ -91,8 +98,14 @@ def _evaluator_principals(principals: evaluator.Principals | None) -> Any:
 def _evaluator_normal(policy: evaluator.Policy) -> list[Normal]:
     return [
         (
-            st.effect, st.sid, st.actions, st.not_actions, st.resources, st.not_resources,
-            _evaluator_principals(st.principal), _evaluator_principals(st.not_principal),
+            st.effect,
+            st.sid,
+            st.actions,
+            st.not_actions,
+            st.resources,
+            st.not_resources,
+            _evaluator_principals(st.principal),
+            _evaluator_principals(st.not_principal),
             # condition keys are case-insensitive: the pack keeps them lowercased
             tuple((c.operator, c.key.lower(), c.values) for c in st.conditions),
         )
@@ -126,15 +139,9 @@ def test_both_models_measure_sizes_the_same_way(case_id: str, kind: str, body: A
         assert document.text is not None and len(document.text) == sizing.measure(text, sizing.REPOSITORY_POLICY)
 
 
-def _refusal_marks(case_id: str, kind: str, body: Any) -> list[pytest.MarkDecorator]:
-    if _evaluator_accepts(body, kind) and LAX_EVALUATOR:
-        return [pytest.mark.xfail(strict=True, reason="the evaluator's grammar here is not yet strict")]
-    return []
-
-
 @pytest.mark.parametrize(
     ("case_id", "kind", "body"),
-    [pytest.param(*m, marks=_refusal_marks(*m), id=m[0]) for m in MALFORMED],
+    [pytest.param(*m, id=m[0]) for m in MALFORMED],
 )
 def test_both_models_refuse_the_same_malformed_documents(case_id: str, kind: str, body: Any) -> None:
     found = read_policy(body, PACK_KIND[kind])
