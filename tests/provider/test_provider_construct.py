@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import grpc
 import pulumi
 import pytest
+import yaml
 from google.protobuf import json_format
 from pulumi.runtime.proto import provider_pb2_grpc
 from wire import (
@@ -260,3 +262,24 @@ def test_missing_required_input_and_unknown_enum_value_are_the_hosts_errors(
         construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", team)
     assert unknown.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert registry_monitor.registrations == []
+
+
+def test_the_readme_yaml_example_constructs(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## From TypeScript, Go, C#, Java or YAML", 1)[1]
+    program = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    resource = program["resources"]["shared"]
+    assert resource["type"] == REGISTRY_TYPE
+
+    construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", resource["properties"])
+    lifecycle = next(r for r in registry_monitor.registrations if r.name == "shared-payment-service-lifecycle")
+    counts = [rule["selection"]["countNumber"] for rule in json.loads(lifecycle.inputs["policy"])["rules"]]
+    assert 50 in counts
+    assert sorted(r.name for r in registry_monitor.registrations) == [
+        "shared",
+        "shared-payment-service",
+        "shared-payment-service-lifecycle",
+        "shared-payment-service-policy",
+    ]
