@@ -1,4 +1,5 @@
-"""The provider as the engine runs it: `python <repository>/__main__.py <engine address>`, which prints its port.
+"""The provider as Pulumi runs a Python plugin: `python <plugin dir> <engine address>` runs its __main__.py,
+which prints its port.
 
 The process is killed by a finalizer whatever the test did, and every wait has a timeout.
 """
@@ -49,7 +50,7 @@ def engine() -> Iterator[FakeEngine]:
 @pytest.fixture(scope="module")
 def provider(engine: FakeEngine) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
     process = subprocess.Popen(
-        [sys.executable, "-u", str(ROOT / "__main__.py"), engine.address],
+        [sys.executable, "-u", str(ROOT), engine.address],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -25,7 +25,7 @@ from wire import (
     construct,
     identity,
     in_process,
-    rpc_error_text,
+    rejected,
     running_monitor,
     snake,
 )
@@ -177,16 +177,34 @@ def test_puller_role_registers_what_the_python_component_registers(
     assert role.inputs["path"] == "/workloads/"
 
 
+SIG = "4dabf18193072939515e22adb298388d"  # how the engine marks special values (sdk/python/lib/pulumi/runtime/rpc.py)
+
+
+def _output_value(value: str, urn: str) -> dict[str, Any]:
+    """Another resource's output as the engine sends it: an output value carrying its dependencies."""
+    return {SIG: "d0e6a833031e9bbcd3f4e8bde6ca49a4", "value": value, "dependencies": [urn]}
+
+
+def test_outputs_where_plain_values_are_needed_fail_as_a_spec_error(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    secret_region = {SIG: "1b47061264138c4ac30d75fd1eb44270", "value": "us-east-1"}
+    account = _output_value(APP, "urn:pulumi:stack::project::aws:organizations/account:Account::app")
+    inputs = {
+        "region": secret_region,
+        "repositories": [{"name": "payment-service", "consumers": [{"kind": "account", "accountId": account}]}],
+    }
+    text = rejected(provider, registry_monitor, REGISTRY_TYPE, inputs)
+    assert "SharedRegistryArgs: 2 invalid values:" in text
+    assert "  - region = 'an output': this input must be a plain value" in text
+    assert "  - repositories[0].consumers[0].account_id = 'an output': this input must be a plain value" in text
+
+
 def test_role_arns_from_other_resources_are_rendered_when_they_resolve(
     provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
 ) -> None:
     arn = f"arn:aws:iam::{APP}:role/deployer"
-    # How the engine sends another resource's output: an output value carrying its dependencies.
-    output_value = {
-        "4dabf18193072939515e22adb298388d": "d0e6a833031e9bbcd3f4e8bde6ca49a4",
-        "value": arn,
-        "dependencies": ["urn:pulumi:stack::project::aws:iam/role:Role::deployer"],
-    }
+    output_value = _output_value(arn, "urn:pulumi:stack::project::aws:iam/role:Role::deployer")
     consumer = {"kind": "role", "roleArns": [output_value], "principalForm": "arn"}
     inputs = {"region": "us-east-1", "repositories": [{"name": "payment-service", "consumers": [consumer]}]}
     construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", inputs)
@@ -213,10 +231,7 @@ def test_bad_input_fails_with_the_spec_error_and_registers_nothing(
         SharedRegistryArgs.parse(snake(inputs))
     assert len(python_error.value.violations) == 2
 
-    with pytest.raises(grpc.RpcError) as error:
-        construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", inputs)
-    assert str(python_error.value) in rpc_error_text(error.value)
-    assert registry_monitor.registrations == []
+    assert str(python_error.value) in rejected(provider, registry_monitor, REGISTRY_TYPE, inputs)
 
 
 def test_provider_encodings_are_checked_with_the_spec_in_one_error(
@@ -228,9 +243,7 @@ def test_provider_encodings_are_checked_with_the_spec_in_one_error(
             {"name": "Payments", "consumers": [ROLE], "lifecycle": {"enabled": False, "keepLastTagged": 3}}
         ],
     }
-    with pytest.raises(grpc.RpcError) as error:
-        construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", inputs)
-    text = rpc_error_text(error.value)
+    text = rejected(provider, registry_monitor, REGISTRY_TYPE, inputs)
     assert "SharedRegistryArgs: 2 invalid values:" in text
     assert "repositories[0].lifecycle.enabled = False: no lifecycle policy is made, so ['keep_last_tagged']" in text
     assert "repositories[0].name = 'Payments'" in text
@@ -242,10 +255,7 @@ def test_puller_role_bad_input_fails_with_the_spec_error(
     inputs = {**PULLER, "maxSessionDuration": 60, "cloudwatchLogGroups": ["/ecs/*"]}
     with pytest.raises(SpecError) as python_error:
         in_process(PULLER_TYPE, "payments", snake(inputs), AwsMocks(APP, "us-east-1"))
-    with pytest.raises(grpc.RpcError) as error:
-        construct(provider, app_monitor.address, PULLER_TYPE, "payments", inputs)
-    assert str(python_error.value) in rpc_error_text(error.value)
-    assert app_monitor.registrations == []
+    assert str(python_error.value) in rejected(provider, app_monitor, PULLER_TYPE, inputs)
 
 
 def test_missing_required_input_and_unknown_enum_value_are_the_hosts_errors(

@@ -110,6 +110,11 @@ def identity(registrations: list[Registration]) -> list[dict[str, Any]]:
     return [{key: getattr(r, key) for key in keys} for r in sorted(registrations, key=lambda r: r.urn)]
 
 
-def rpc_error_text(error: grpc.RpcError) -> str:
-    details = error.details()  # type: ignore[attr-defined]
-    return str(details)
+def rejected(provider: provider_pb2_grpc.ResourceProviderStub, monitor: Monitor, type_token: str, inputs: Any) -> str:
+    """The error text of a Construct that must fail before the component registers anything."""
+    try:
+        construct(provider, monitor.address, type_token, "rejected", inputs)
+    except grpc.RpcError as error:
+        assert monitor.registrations == [], "a rejected input registered resources"
+        return str(error.details())  # type: ignore[attr-defined]
+    raise AssertionError(f"Construct accepted {inputs!r}")

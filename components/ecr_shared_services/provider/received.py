@@ -3,7 +3,9 @@
 The provider host hands a component a plain dict keyed by the Python names of the argument classes (so
 already the specs' snake_case names), with enum members for enum inputs and, since every number crosses the
 wire as a float, floats for integers. Two wire encodings are the provider's own: a lifecycle rule of 0 is
-off (a schema input cannot be null) and `lifecycle.enabled: false` means no lifecycle policy.
+off (a schema input cannot be null) and `lifecycle.enabled: false` means no lifecycle policy. An Output
+where the schema asks for a plain value (a secret, or another resource's value sent past the SDK's types)
+cannot be checked, so it fails first, as a SpecError naming each one.
 """
 
 from __future__ import annotations
@@ -12,11 +14,17 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+import pulumi
+
 from ecr_shared_services.errors import SpecError, Violation
 from ecr_shared_services.spec.puller import PullerRoleArgs
 from ecr_shared_services.spec.registry import SharedRegistryArgs
 
 _LIFECYCLE_RULES = ("keep_last_tagged", "expire_untagged_after_days")
+# The inputs whose items (or, for the boundary, the value) may be Outputs; the schema leaves them non-plain.
+_OUTPUT_ITEMS = ("role_arns", "repository_arns")
+_OUTPUT_VALUES = ("permissions_boundary",)
+AN_OUTPUT = "an output"
 
 
 def plain(value: Any) -> Any:
@@ -30,6 +38,32 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(item) for item in value]
     return value
+
+
+def _output(path: str) -> Violation:
+    return Violation(
+        path,
+        AN_OUTPUT,
+        "this input must be a plain value, known before anything is created (it is checked then)",
+        "pass the value itself (not a secret); only role_arns, repository_arns and permissions_boundary take outputs",
+    )
+
+
+def outputs_where_plain(value: Any, path: str = "") -> list[Violation]:
+    """A violation for each Output in `value` at a place whose input is plain in the schema."""
+    if isinstance(value, pulumi.Output):
+        return [_output(path)]
+    found: list[Violation] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key in _OUTPUT_VALUES or (key in _OUTPUT_ITEMS and isinstance(item, list)):
+                continue  # Outputs are welcome here (as the list's items)
+            found += outputs_where_plain(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += outputs_where_plain(item, f"{path}[{index}]")
+    return found
 
 
 def _lifecycle(data: dict[str, Any], where: str, problems: list[Violation]) -> dict[str, Any] | None:
@@ -66,9 +100,17 @@ def _validated(spec: type[SharedRegistryArgs] | type[PullerRoleArgs], data: Any,
     return result
 
 
+def _known(subject: str, data: Any) -> Any:
+    """`data`, or SpecError naming every Output where a plain value is needed: the specs cannot check those."""
+    outputs = outputs_where_plain(data)
+    if outputs:
+        raise SpecError(subject, outputs)
+    return data
+
+
 def registry_spec(received: Mapping[str, Any]) -> SharedRegistryArgs:
     """The validated SharedRegistryArgs for the inputs a provider received (SpecError when invalid)."""
-    data = plain(received)
+    data = _known("SharedRegistryArgs", plain(received))
     problems: list[Violation] = []
     if isinstance(data.get("defaults"), dict):
         data["defaults"] = _with_lifecycle(data["defaults"], "defaults", problems)
@@ -83,5 +125,5 @@ def registry_spec(received: Mapping[str, Any]) -> SharedRegistryArgs:
 
 def puller_spec(received: Mapping[str, Any]) -> PullerRoleArgs:
     """The validated PullerRoleArgs for the inputs a provider received (SpecError when invalid)."""
-    result: PullerRoleArgs = _validated(PullerRoleArgs, plain(received), [])
+    result: PullerRoleArgs = _validated(PullerRoleArgs, _known("PullerRoleArgs", plain(received)), [])
     return result
