@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent import futures
 from pathlib import Path
 
 import grpc
@@ -29,13 +29,14 @@ WAIT = 30.0
 def _first_line(process: subprocess.Popen[str]) -> str:
     """The provider's first stdout line, or TimeoutError when none comes within WAIT seconds."""
     assert process.stdout is not None
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        line = pool.submit(process.stdout.readline)
-        try:
-            return line.result(timeout=WAIT)
-        except TimeoutError:
-            process.kill()  # unblocks the reader: its pipe closes
-            raise
+    pool = futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(process.stdout.readline).result(timeout=WAIT)
+    except futures.TimeoutError:  # not the builtin TimeoutError before Python 3.11
+        process.kill()  # closes the pipe, which ends the read
+        raise
+    finally:
+        pool.shutdown(wait=False)
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +49,25 @@ def engine() -> Iterator[FakeEngine]:
 
 
 @pytest.fixture(scope="module")
-def provider(engine: FakeEngine) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
-    process = subprocess.Popen(
-        [sys.executable, "-u", str(ROOT), engine.address],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def provider(
+    engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
+    # stderr goes to a file: a pipe nobody reads would fill with the tracebacks of rejected inputs and block.
+    log = tmp_path_factory.mktemp("provider") / "stderr.txt"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-u", str(ROOT), engine.address],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
     try:
         line = _first_line(process)
         if not line.strip().isdigit():
             process.kill()
-            raise RuntimeError(f"the provider printed {line!r}, not a port; stderr: {process.communicate()[1]}")
+            process.wait(timeout=WAIT)
+            raise RuntimeError(f"the provider printed {line!r}, not a port; stderr: {log.read_text()}")
         channel = grpc.insecure_channel(f"127.0.0.1:{line.strip()}")
         grpc.channel_ready_future(channel).result(timeout=WAIT)
         yield provider_pb2_grpc.ResourceProviderStub(channel)
