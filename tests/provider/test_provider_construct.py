@@ -63,7 +63,8 @@ def app_monitor() -> Iterator[Monitor]:
 
 
 def _state(response: Any) -> dict[str, Any]:
-    return json_format.MessageToDict(response.state)
+    state: dict[str, Any] = json_format.MessageToDict(response.state)
+    return state
 
 
 REGISTRY_CASES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {

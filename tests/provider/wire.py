@@ -116,5 +116,5 @@ def rejected(provider: provider_pb2_grpc.ResourceProviderStub, monitor: Monitor,
         construct(provider, monitor.address, type_token, "rejected", inputs)
     except grpc.RpcError as error:
         assert monitor.registrations == [], "a rejected input registered resources"
-        return str(error.details())  # type: ignore[attr-defined]
+        return str(error.details())
     raise AssertionError(f"Construct accepted {inputs!r}")

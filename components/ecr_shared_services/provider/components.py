@@ -29,7 +29,7 @@ class SharedRegistry(shared_registry.SharedRegistry):
     registry_id: pulumi.Output[str]
     """The registry's account ID."""
     grants: pulumi.Output[dict[str, list[dict[str, Any]]]]
-    """Repository name to its consumers (snake_case keys as in the consumer inputs), each with its `principals`."""
+    """Repository name to its consumers, each with its `principals` (keys in snake_case, as the Python API has them)."""
     policies: pulumi.Output[dict[str, str]]
     """Repository name to the JSON text of its repository policy (shared repositories only)."""
 
