@@ -1,0 +1,77 @@
+"""The choices of the provider's schema, as enums that every Pulumi language's SDK shows by name.
+
+Each enum's values are the values the specs accept (a test keeps them equal); the specs stay the only
+place where the rules on them live.
+"""
+
+# No `from __future__ import annotations`: Pulumi's schema analyzer reads these classes at run time.
+
+from enum import Enum
+
+
+class ConsumerKind(str, Enum):
+    """Who a consumer stands for."""
+
+    ACCOUNT = "account"
+    """Every principal in the account that its own IAM allows (Principal: the account root)."""
+    ROLE = "role"
+    """Named roles: `accountId` with `roleNames`, or `roleArns`."""
+    ORGANIZATION = "organization"
+    """Every account of an AWS Organization, or of some of its OUs (`ouPaths`)."""
+    LAMBDA = "lambda"
+    """Lambda functions of an account pulling their container images, in the registry's region."""
+
+
+class AccessLevel(str, Enum):
+    """What a grant allows on a repository."""
+
+    PULL = "pull"
+    """Pull images."""
+    PUSH = "push"
+    """Push images; includes pull."""
+
+
+class PrincipalForm(str, Enum):
+    """How a role consumer is named in the repository policy."""
+
+    CONDITION = "condition"
+    """The account root with ArnEquals aws:PrincipalArn: the role need not exist yet, and survives being recreated."""
+    ARN = "arn"
+    """The role ARN as Principal: the role must exist before the registry is deployed."""
+
+
+class ImageTagMutability(str, Enum):
+    """Whether a tag can be moved to another image."""
+
+    IMMUTABLE = "IMMUTABLE"
+    """A pushed tag never moves."""
+    MUTABLE = "MUTABLE"
+    """A tag can be pushed again onto another image."""
+    IMMUTABLE_WITH_EXCLUSION = "IMMUTABLE_WITH_EXCLUSION"
+    """Immutable, except for tags matching `tagMutabilityExclusions`."""
+    MUTABLE_WITH_EXCLUSION = "MUTABLE_WITH_EXCLUSION"
+    """Mutable, except for tags matching `tagMutabilityExclusions`."""
+
+
+class Encryption(str, Enum):
+    """How ECR encrypts a repository's images at rest. Fixed when the repository is created."""
+
+    AES256 = "AES256"
+    """ECR-managed keys."""
+    KMS = "KMS"
+    """The AWS KMS key given as `kmsKey`."""
+
+
+class TrustService(str, Enum):
+    """The workload that assumes a puller role."""
+
+    ECS_TASKS = "ecs-tasks"
+    """ECS tasks: the task execution role or the task role."""
+    EKS_POD_IDENTITY = "eks-pod-identity"
+    """EKS Pod Identity."""
+    LAMBDA = "lambda"
+    """Lambda functions."""
+    EC2 = "ec2"
+    """EC2 instances (attach the role through an instance profile of your own)."""
+    EKS_IRSA = "eks-irsa"
+    """EKS IAM roles for service accounts: needs `oidcProviderArn`, `namespace` and `serviceAccount`."""

@@ -1,0 +1,67 @@
+"""The inputs of `PullerRole` as the provider's schema shows them to TypeScript, Go, C# and YAML.
+
+The same shape as `ecr_shared_services.spec.puller.PullerRoleArgs` (the schema names are the camelCase of
+these keys). These classes only describe; every rule is checked by the spec the received data goes to.
+"""
+
+# No `from __future__ import annotations`: Pulumi's schema analyzer reads these annotations at run time.
+
+import pulumi
+from typing_extensions import NotRequired, TypedDict
+
+from ecr_shared_services.provider.enums import AccessLevel, TrustService
+
+
+class Trust(TypedDict):
+    """Who may assume the role."""
+
+    service: NotRequired[TrustService]
+    """The workload (default ecs-tasks)."""
+    oidc_provider_arn: NotRequired[str]
+    """EKS IRSA: the cluster's IAM OIDC provider ARN."""
+    namespace: NotRequired[str]
+    """EKS: the service account's namespace."""
+    service_account: NotRequired[str]
+    """EKS: the service account's name."""
+
+
+class RegistryLocation(TypedDict):
+    """Where the repositories live, for giving them by name."""
+
+    account_id: str
+    """The registry account."""
+    region: str
+    """The registry's region."""
+    partition: NotRequired[str]
+    """The AWS partition; derived from the region when left out."""
+
+
+class PullerRoleArgs(TypedDict):
+    """A role in an application account that may pull (or push) exactly the given repositories."""
+
+    role_name: str
+    """The IAM role's name, for example ecsTaskExecutionRole."""
+    repository_arns: NotRequired[list[pulumi.Input[str]]]
+    """Repository ARNs, for example a SharedRegistry's repository ARNs; checked when they resolve."""
+    registry: NotRequired[RegistryLocation]
+    """The registry account and region, with `repositories` given by name."""
+    repositories: NotRequired[list[str]]
+    """Repository names in `registry`."""
+    access: NotRequired[AccessLevel]
+    """pull (the default) or push, which includes pull."""
+    trust: NotRequired[Trust]
+    """Who may assume the role (default: ECS tasks)."""
+    account_id: NotRequired[str]
+    """The role's own account, for aws:SourceAccount in the trust policy; looked up from the provider when left out."""
+    cloudwatch_log_groups: NotRequired[list[str]]
+    """ECS task execution: log groups (names, no wildcards) the role may write to."""
+    path: NotRequired[str]
+    """The role's IAM path (default /)."""
+    description: NotRequired[str]
+    """The role's description."""
+    permissions_boundary: NotRequired[pulumi.Input[str]]
+    """A managed policy ARN to use as the role's permissions boundary."""
+    max_session_duration: NotRequired[int]
+    """Seconds, 3600 (the default) to 43200."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on the role."""

@@ -1,0 +1,296 @@
+"""Construct over gRPC, as the engine asks for a component declared in TypeScript, Go or YAML: the provider
+registers exactly what the Python component registers for the same input (same URNs, types, parents and
+inputs, so the same policy documents), returns the same outputs, and rejects bad input with the SpecError text.
+
+The resource monitor is the project's AWS-like mock monitor (ecr_shared_services.plan.mocks) behind gRPC.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pulumi
+import pytest
+import yaml
+from google.protobuf import json_format
+from pulumi.runtime.proto import provider_pb2_grpc
+from wire import (
+    PULLER_TYPE,
+    REGISTRY_TYPE,
+    Monitor,
+    construct,
+    identity,
+    in_process,
+    rejected,
+    running_monitor,
+    snake,
+)
+
+from ecr_shared_services.errors import SpecError
+from ecr_shared_services.plan.mocks import AwsMocks
+from ecr_shared_services.spec.registry import SharedRegistryArgs
+
+REGISTRY = "987654321098"
+APP = "123456789012"
+ROLE = {"kind": "role", "accountId": APP, "roleNames": ["ecsTaskExecutionRole"], "description": "Payments' tasks"}
+ORG = {"kind": "organization", "organizationId": "o-a1b2c3d4e5"}
+# An ECR lifecycle policy as written by hand: its numbers must reach AWS as integers, not 5.0.
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
+RAW_LIFECYCLE = {
+    "rules": [
+        {
+            "rulePriority": 1,
+            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 5},
+            "action": {"type": "expire"},
+        }
+    ]
+}
+KMS_KEY = "arn:aws:kms:us-east-1:987654321098:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+@pytest.fixture
+def registry_monitor() -> Iterator[Monitor]:
+    yield from running_monitor(AwsMocks(REGISTRY, "us-east-1"))
+
+
+@pytest.fixture
+def app_monitor() -> Iterator[Monitor]:
+    yield from running_monitor(AwsMocks(APP, "us-east-1"))
+
+
+def _state(response: Any) -> dict[str, Any]:
+    state: dict[str, Any] = json_format.MessageToDict(response.state)
+    return state
+
+
+REGISTRY_CASES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
+    "two repositories, registry-wide defaults": (
+        {
+            "region": "us-east-1",
+            "defaults": {"tags": {"team": "platform"}, "lifecycle": {"keepLastTagged": 10}},
+            "repositories": [
+                {"name": "payment-service", "consumers": [ROLE], "tags": {"app": "payments"}},
+                {"name": "base-images/python", "consumers": [ORG], "lifecycle": {"raw": RAW_LIFECYCLE}},
+            ],
+        },
+        None,
+    ),
+    "registry-wide consumers, KMS, exclusions, private, lifecycle off": (
+        {
+            "region": "us-east-1",
+            "consumers": [{"kind": "account", "accountId": APP, "access": "push"}],
+            "repositories": [
+                {
+                    "name": "tools",
+                    "encryption": "KMS",
+                    "kmsKey": KMS_KEY,
+                    "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
+                    "tagMutabilityExclusions": ["latest"],
+                    "lifecycle": {"enabled": False},
+                },
+                {"name": "internal", "private": True, "retainOnDelete": False, "lifecycle": {"keepLastTagged": 0}},
+            ],
+        },
+        # The Python API spells "no lifecycle policy" and "rule off" as None, which a schema input cannot be.
+        {
+            "region": "us-east-1",
+            "consumers": [{"kind": "account", "account_id": APP, "access": "push"}],
+            "repositories": [
+                {
+                    "name": "tools",
+                    "encryption": "KMS",
+                    "kms_key": KMS_KEY,
+                    "image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION",
+                    "tag_mutability_exclusions": ["latest"],
+                    "lifecycle": None,
+                },
+                {
+                    "name": "internal",
+                    "private": True,
+                    "retain_on_delete": False,
+                    "lifecycle": {"keep_last_tagged": None},
+                },
+            ],
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REGISTRY_CASES))
+def test_registry_registers_what_the_python_component_registers(
+    case: str, provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    inputs, python_args = REGISTRY_CASES[case]
+    response = construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", inputs)
+    expected = in_process(REGISTRY_TYPE, "shared", python_args or snake(inputs), AwsMocks(REGISTRY, "us-east-1"))
+
+    assert identity(registry_monitor.registrations) == identity(expected.registrations)
+    assert len(registry_monitor.registrations) >= 3
+    assert response.urn == expected.by_name("shared").urn
+    assert _state(response) == expected.outputs
+
+
+def test_raw_lifecycle_numbers_arrive_as_integers(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    inputs, _ = REGISTRY_CASES["two repositories, registry-wide defaults"]
+    construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", inputs)
+    lifecycle = "shared-base-images/python-lifecycle"
+    text = next(r.inputs["policy"] for r in registry_monitor.registrations if r.name == lifecycle)
+    document = json.loads(text)
+    assert document == RAW_LIFECYCLE
+    count = document["rules"][0]["selection"]["countNumber"]
+    assert isinstance(count, int), f"countNumber reached the policy as {count!r}"
+
+
+PULLER = {
+    "roleName": "payments-task",
+    "registry": {"accountId": REGISTRY, "region": "us-east-1"},
+    "repositories": ["payment-service", "base-images/python"],
+    "cloudwatchLogGroups": ["/ecs/payments"],
+    "path": "/workloads/",
+    "maxSessionDuration": 7200,
+    "tags": {"team": "payments"},
+}
+
+
+def test_puller_role_registers_what_the_python_component_registers(
+    provider: provider_pb2_grpc.ResourceProviderStub, app_monitor: Monitor
+) -> None:
+    # No accountId: the component asks the provider's caller identity, and the region for the log groups.
+    response = construct(provider, app_monitor.address, PULLER_TYPE, "payments", PULLER)
+    expected = in_process(PULLER_TYPE, "payments", snake(PULLER), AwsMocks(APP, "us-east-1"))
+
+    assert identity(app_monitor.registrations) == identity(expected.registrations)
+    assert sorted(r.name for r in app_monitor.registrations) == [
+        "payments",
+        "payments",
+        "payments-ecr",
+        "payments-logs",
+    ]
+    assert _state(response) == expected.outputs
+    role = next(r for r in app_monitor.registrations if r.type == "aws:iam/role:Role")
+    assert role.inputs["maxSessionDuration"] == 7200
+    assert role.inputs["path"] == "/workloads/"
+
+
+SIG = "4dabf18193072939515e22adb298388d"  # how the engine marks special values (sdk/python/lib/pulumi/runtime/rpc.py)
+
+
+def _output_value(value: str, urn: str) -> dict[str, Any]:
+    """Another resource's output as the engine sends it: an output value carrying its dependencies."""
+    return {SIG: "d0e6a833031e9bbcd3f4e8bde6ca49a4", "value": value, "dependencies": [urn]}
+
+
+def test_outputs_where_plain_values_are_needed_fail_as_a_spec_error(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    secret_region = {SIG: "1b47061264138c4ac30d75fd1eb44270", "value": "us-east-1"}
+    account = _output_value(APP, "urn:pulumi:stack::project::aws:organizations/account:Account::app")
+    inputs = {
+        "region": secret_region,
+        "repositories": [{"name": "payment-service", "consumers": [{"kind": "account", "accountId": account}]}],
+    }
+    text = rejected(provider, registry_monitor, REGISTRY_TYPE, inputs)
+    assert "SharedRegistryArgs: 2 invalid values:" in text
+    assert "  - region = 'an output': this input must be a plain value" in text
+    assert "  - repositories[0].consumers[0].account_id = 'an output': this input must be a plain value" in text
+
+
+def test_role_arns_from_other_resources_are_rendered_when_they_resolve(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    arn = f"arn:aws:iam::{APP}:role/deployer"
+    output_value = _output_value(arn, "urn:pulumi:stack::project::aws:iam/role:Role::deployer")
+    consumer = {"kind": "role", "roleArns": [output_value], "principalForm": "arn"}
+    inputs = {"region": "us-east-1", "repositories": [{"name": "payment-service", "consumers": [consumer]}]}
+    construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", inputs)
+
+    python_consumer = {"kind": "role", "role_arns": [pulumi.Output.from_input(arn)], "principal_form": "arn"}
+    python_args = {"region": "us-east-1", "repositories": [{"name": "payment-service", "consumers": [python_consumer]}]}
+    expected = in_process(REGISTRY_TYPE, "shared", python_args, AwsMocks(REGISTRY, "us-east-1"))
+    assert identity(registry_monitor.registrations) == identity(expected.registrations)
+    policy = json.loads(expected.by_name("shared-payment-service-policy").inputs["policy"])
+    assert policy["Statement"][0]["Principal"] == {"AWS": arn}
+
+
+def test_bad_input_fails_with_the_spec_error_and_registers_nothing(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    inputs = {
+        "region": "us-east-1",
+        "repositories": [
+            {"name": "payment-service", "consumers": [ROLE]},
+            {"name": "payment-service", "consumers": [{"kind": "lambda", "accountId": APP, "region": "eu-west-1"}]},
+        ],
+    }
+    with pytest.raises(SpecError) as python_error:
+        SharedRegistryArgs.parse(snake(inputs))
+    assert len(python_error.value.violations) == 2
+
+    assert str(python_error.value) in rejected(provider, registry_monitor, REGISTRY_TYPE, inputs)
+
+
+def test_provider_encodings_are_checked_with_the_spec_in_one_error(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    inputs = {
+        "region": "us-east-1",
+        "repositories": [
+            {"name": "Payments", "consumers": [ROLE], "lifecycle": {"enabled": False, "keepLastTagged": 3}}
+        ],
+    }
+    text = rejected(provider, registry_monitor, REGISTRY_TYPE, inputs)
+    assert "SharedRegistryArgs: 2 invalid values:" in text
+    assert "repositories[0].lifecycle.enabled = False: no lifecycle policy is made, so ['keep_last_tagged']" in text
+    assert "repositories[0].name = 'Payments'" in text
+
+
+def test_puller_role_bad_input_fails_with_the_spec_error(
+    provider: provider_pb2_grpc.ResourceProviderStub, app_monitor: Monitor
+) -> None:
+    inputs = {**PULLER, "maxSessionDuration": 60, "cloudwatchLogGroups": ["/ecs/*"]}
+    with pytest.raises(SpecError) as python_error:
+        in_process(PULLER_TYPE, "payments", snake(inputs), AwsMocks(APP, "us-east-1"))
+    assert str(python_error.value) in rejected(provider, app_monitor, PULLER_TYPE, inputs)
+
+
+def test_missing_required_input_and_unknown_enum_value_are_the_hosts_errors(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    # The host checks required inputs and enum values against the schema before the component runs
+    # (pulumi/provider/experimental/component.py); a typed SDK or Pulumi YAML catches both earlier still.
+    with pytest.raises(grpc.RpcError) as missing:
+        construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", {"repositories": []})
+    assert missing.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+    team = {"region": "us-east-1", "repositories": [{"name": "a1", "consumers": [{"kind": "team"}]}]}
+    with pytest.raises(grpc.RpcError) as unknown:
+        construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", team)
+    assert unknown.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert registry_monitor.registrations == []
+
+
+def test_the_readme_yaml_example_constructs(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## From TypeScript, Go, C#, Java or YAML", 1)[1]
+    program = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    resource = program["resources"]["shared"]
+    assert resource["type"] == REGISTRY_TYPE
+
+    construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", resource["properties"])
+    lifecycle = next(r for r in registry_monitor.registrations if r.name == "shared-payment-service-lifecycle")
+    counts = [rule["selection"]["countNumber"] for rule in json.loads(lifecycle.inputs["policy"])["rules"]]
+    assert 50 in counts
+    assert sorted(r.name for r in registry_monitor.registrations) == [
+        "shared",
+        "shared-payment-service",
+        "shared-payment-service-lifecycle",
+        "shared-payment-service-policy",
+    ]
