@@ -20,6 +20,8 @@ plan: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check components stacks tests policy-packs bench
 
+# mypy --strict over the library, stacks/, bench/ and tests/ (files and import roots in pyproject.toml),
+# then the policy pack, which runs with its own folder as the import root.
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy --strict policy-packs/ecr-guardrails/ecr_guardrails policy-packs/ecr-guardrails/__main__.py

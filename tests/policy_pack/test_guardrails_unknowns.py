@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -134,12 +135,21 @@ def _resource_args(kind: str, props: dict[str, Any]) -> ResourceValidationArgs:
     return ResourceValidationArgs(kind, unknown_checking_proxy(props), urn(kind, "r"), "r", OPTS, None, {})
 
 
+def collect(reported: list[str]) -> Callable[..., None]:
+    """A `report` callback that keeps each message."""
+
+    def report(message: str, urn: str | None = None) -> None:
+        reported.append(message)
+
+    return report
+
+
 @pytest.mark.parametrize(("kind", "props"), UNKNOWN_SHAPES)
 def test_resource_policies_say_nothing_about_unknowns(kind: str, props: dict[str, Any]) -> None:
     reported: list[str] = []
     for policy in build_policies():
         if isinstance(policy, ResourceValidationPolicy):
-            policy.validate(_resource_args(kind, props), lambda message, _urn=None: reported.append(message))
+            policy.validate(_resource_args(kind, props), collect(reported))
     assert reported == []
 
 
@@ -155,7 +165,7 @@ def test_stack_policies_say_nothing_when_the_links_are_unknown() -> None:
     reported: list[str] = []
     for policy in build_policies():
         if isinstance(policy, StackValidationPolicy):
-            policy.validate(StackValidationArgs(resources, {}), lambda message, _urn=None: reported.append(message))
+            policy.validate(StackValidationArgs(resources, {}), collect(reported))
     assert reported == []
 
 
@@ -166,7 +176,7 @@ def test_known_violation_next_to_unknowns_is_still_reported() -> None:
     assert isinstance(policy, ResourceValidationPolicy)
     policy.validate(
         _resource_args("aws:ecr/repositoryPolicy:RepositoryPolicy", props),
-        lambda message, _urn=None: reported.append(message),
+        collect(reported),
     )
     assert len(reported) == 1
 

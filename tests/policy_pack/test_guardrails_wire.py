@@ -67,7 +67,7 @@ def _struct(values: dict[str, Any]) -> struct_pb2.Struct:
 def _configure(
     stub: analyzer_pb2_grpc.AnalyzerStub,
     config: dict[str, dict[str, Any]] | None = None,
-    levels: dict[str, int] | None = None,
+    levels: dict[str, analyzer_pb2.EnforcementLevel.ValueType] | None = None,
 ) -> None:
     """Configure replaces the whole config, as the engine sends it once per run."""
     policy_config = {}
