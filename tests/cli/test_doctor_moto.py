@@ -328,6 +328,16 @@ def test_no_credentials_at_all_is_bad_input(
     assert "Unable to locate credentials" in line
 
 
+def test_partial_credentials_are_bad_input(
+    world: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    image, role = _make(world, "partial")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")  # and no secret key
+    line = bad_input(capsys, ["--image", image, "--role", role, "--endpoint-url", world["endpoint"]])
+    assert line.startswith("shared-registry doctor: error: application credentials (default credential chain): ")
+    assert "Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY" in line
+
+
 def test_an_error_in_our_own_code_is_not_reported_as_a_failed_read(
     world: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

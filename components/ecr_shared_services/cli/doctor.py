@@ -152,7 +152,10 @@ class _Credentials:
             raise DoctorInputError(self.label, str(error), _SETUP_FIX) from error
 
     def client(self, service: str, region: str | None = None) -> Any:
-        return self.session.client(service, region_name=region or "us-east-1", endpoint_url=self.endpoint_url)
+        try:
+            return self.session.client(service, region_name=region or "us-east-1", endpoint_url=self.endpoint_url)
+        except _setup_errors() as error:  # credentials are resolved when a client is made
+            raise DoctorInputError(self.label, str(error), _SETUP_FIX) from error
 
 
 def _policy_version(iam: Any, arn: str) -> Any:
