@@ -1,12 +1,12 @@
 # Two commands do everything on a fresh machine:
 #   make plan   the main job: every example stack run offline under Pulumi's mock runtime
-#   make test   ruff, mypy and pytest
+#   make test   ruff, mypy, vulture and pytest
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan test lint typecheck pytest bench clean
+.PHONY: plan test lint typecheck deadcode pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +20,19 @@ plan: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check components stacks tests policy-packs bench
 
+# mypy --strict over the library, stacks/, bench/ and tests/ (files and import roots in pyproject.toml),
+# then the policy pack, which runs with its own folder as the import root.
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy --strict policy-packs/ecr-guardrails/ecr_guardrails policy-packs/ecr-guardrails/__main__.py
 
+deadcode: $(STAMP)
+	$(BIN)/vulture
+
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 -q
 
-test: lint typecheck pytest
+test: lint typecheck deadcode pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -50,7 +50,7 @@ def capacity(make: Callable[[int], Consumer]) -> tuple[int, int]:
 
 def main() -> int:
     print("== Repository policy capacity (ECR limit 10,240 characters)")
-    kinds = {
+    kinds: dict[str, Callable[[int], Consumer]] = {
         "account roots": lambda i: AccountConsumer(account_id=f"{100000000000 + i}"),
         "roles, condition form": lambda i: RoleConsumer(account_id=f"{100000000000 + i}", role_names=["app-task"]),
         "roles, arn form": lambda i: RoleConsumer(

@@ -41,7 +41,11 @@ def run() -> None:
         return arns
 
     arns = pulumi.Output.all(repositories, registry.require_output("repositoryPolicies")).apply(granted_arns)
-    role = PullerRole("puller", app.role_args([arns.apply(lambda a, i=i: a[i]) for i in range(len(app.repositories))]))
+
+    def arn_at(index: int) -> pulumi.Output[str]:
+        return arns.apply(lambda values: values[index])
+
+    role = PullerRole("puller", app.role_args([arn_at(i) for i in range(len(app.repositories))]))
     pulumi.export("roleArn", role.role_arn)
     pulumi.export("roleName", role.role_name)
     pulumi.export("rolePolicy", role.policy)

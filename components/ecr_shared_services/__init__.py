@@ -1,20 +1,32 @@
 """ecr-shared-services: share Amazon ECR images across AWS accounts, both sides from one description.
 
-`SharedRegistry` and `PullerRole` import Pulumi; they load on first use so that the pure core
-(`ecr_shared_services.spec`, `ecr_shared_services.policy`, `ecr_shared_services.access`) imports without it.
+Every name here loads on first use, so that importing one layer (`ecr_shared_services.aws`, `.spec`,
+`.policy`, `.access`) loads no later one, and the pure core imports without Pulumi.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from ecr_shared_services.errors import AccessNotGrantedError, PolicySizeError, SpecError, Violation
-from ecr_shared_services.spec.puller import PullerRoleArgs
-from ecr_shared_services.spec.registry import SharedRegistryArgs
-
 if TYPE_CHECKING:
+    from ecr_shared_services.errors import AccessNotGrantedError, PolicySizeError, SpecError, Violation
     from ecr_shared_services.puller_role import PullerRole
     from ecr_shared_services.shared_registry import SharedRegistry
+    from ecr_shared_services.spec.puller import PullerRoleArgs
+    from ecr_shared_services.spec.registry import SharedRegistryArgs
+
+# Public name -> the module that defines it.
+_HOMES = {
+    "AccessNotGrantedError": "ecr_shared_services.errors",
+    "PolicySizeError": "ecr_shared_services.errors",
+    "PullerRole": "ecr_shared_services.puller_role",
+    "PullerRoleArgs": "ecr_shared_services.spec.puller",
+    "SharedRegistry": "ecr_shared_services.shared_registry",
+    "SharedRegistryArgs": "ecr_shared_services.spec.registry",
+    "SpecError": "ecr_shared_services.errors",
+    "Violation": "ecr_shared_services.errors",
+}
 
 __all__ = [
     "AccessNotGrantedError",
@@ -29,12 +41,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "SharedRegistry":
-        from ecr_shared_services.shared_registry import SharedRegistry
-
-        return SharedRegistry
-    if name == "PullerRole":
-        from ecr_shared_services.puller_role import PullerRole
-
-        return PullerRole
-    raise AttributeError(f"module 'ecr_shared_services' has no attribute {name!r}")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'ecr_shared_services' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

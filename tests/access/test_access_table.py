@@ -25,7 +25,6 @@ USER = f"arn:aws:iam::{APP}:user/alice"
 REPO_ARN = f"arn:aws:ecr:us-east-1:{REG}:repository/payment-service"
 IMAGE = f"{REG}.dkr.ecr.us-east-1.amazonaws.com/payment-service:latest"
 SAME_ROLE = f"arn:aws:iam::{REG}:role/builder"
-SAME_IMAGE = IMAGE
 PULL2 = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 ORG = "o-a1b2c3d4e5"
 

@@ -263,13 +263,94 @@ def test_explicit_deny(world: dict[str, Any], capsys: pytest.CaptureFixture[str]
     assert data["message"].endswith("with an explicit deny in an identity-based policy")
 
 
-def test_unreadable_registry_side_is_unknown(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    image, role = _make(world, "unreadable")
-    code, data = doctor(world, capsys, image, role, registry_profile="no-such-profile")
+def test_an_unreadable_side_is_unknown(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    account_wide = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{APP}:root"}, "Action": PULL2}],
+    }
+    image, _ = _make(world, "unreadable", repo_policy=account_wide)
+    # AWS answers iam:GetRole with NoSuchEntity: the identity side cannot be read, the registry side still is.
+    code, data = doctor(world, capsys, image, f"arn:aws:iam::{APP}:role/no-such-role")
     assert (code, data["decision"]) == (3, "unknown")
-    reason = data["doctor"]["unreadable"]["resource"]
-    assert "registry credentials (profile no-such-profile)" in reason
-    assert data["steps"][0]["decision"] == "allow"  # the identity side was still read and evaluated
+    reason = data["doctor"]["unreadable"]["identity"]
+    assert reason.startswith("iam:GetRole no-such-role failed with the application credentials (profile app)")
+    assert "NoSuchEntity" in reason
+    assert [c["result"] for c in data["doctor"]["calls"] if c["call"].startswith("ecr:")] == ["ok", "ok"]
+
+
+def bad_input(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """Run doctor expecting exit 2; return its one line on stderr."""
+    code = main(["doctor", *argv])
+    captured = capsys.readouterr()
+    assert code == 2, captured.out
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    return line
+
+
+def test_a_missing_profile_is_bad_input(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    image, role = _make(world, "noprofile")
+    argv = ["--image", image, "--role", role, "--registry-profile", "no-such-profile", "--app-profile", "app"]
+    line = bad_input(capsys, [*argv, "--endpoint-url", world["endpoint"]])
+    assert line.startswith("shared-registry doctor: error: registry credentials (profile no-such-profile): ")
+    assert "could not be found" in line
+
+
+def test_an_invalid_endpoint_is_bad_input(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    image, role = _make(world, "endpoint")
+    for endpoint in ("not a url", "127.0.0.1:5000", "ftp://127.0.0.1", "http://"):
+        line = bad_input(capsys, ["--image", image, "--role", role, "--endpoint-url", endpoint])
+        assert line.startswith(f"shared-registry doctor: error: --endpoint-url {endpoint!r}: not an http(s) URL")
+
+
+def test_an_unreadable_aws_config_is_bad_input(
+    world: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    image, role = _make(world, "badconfig")
+    broken = tmp_path / "config"
+    broken.write_text("[profile app\naws_access_key_id = x\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(broken))
+    argv = ["--image", image, "--role", role, "--registry-profile", "registry", "--endpoint-url", world["endpoint"]]
+    line = bad_input(capsys, argv)
+    assert line.startswith("shared-registry doctor: error: registry credentials (profile registry): ")
+    assert f"Unable to parse config file: {broken}" in line
+
+
+def test_no_credentials_at_all_is_bad_input(
+    world: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    image, role = _make(world, "nocredentials")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    # No instance metadata to fall back on: botocore would otherwise try 169.254.169.254.
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    line = bad_input(capsys, ["--image", image, "--role", role, "--endpoint-url", world["endpoint"]])
+    assert line.startswith("shared-registry doctor: error: application credentials (default credential chain): ")
+    assert "Unable to locate credentials" in line
+
+
+def test_partial_credentials_are_bad_input(
+    world: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    image, role = _make(world, "partial")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")  # and no secret key
+    line = bad_input(capsys, ["--image", image, "--role", role, "--endpoint-url", world["endpoint"]])
+    assert line.startswith("shared-registry doctor: error: application credentials (default credential chain): ")
+    assert "Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY" in line
+
+
+def test_an_error_in_our_own_code_is_not_reported_as_a_failed_read(
+    world: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ecr_shared_services.cli import doctor as doctor_module
+
+    image, role = _make(world, "ownbug")
+
+    def broken(document: Any, name: str, kind: str) -> Any:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(doctor_module, "_parse", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        doctor(world, capsys, image, role)
 
 
 def test_session_arn_and_text_output(world: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,13 +15,13 @@ ROLE = f"arn:aws:iam::{APP}:role/ecsTaskExecutionRole"
 REPO_ARN = f"arn:aws:ecr:us-east-1:{REG}:repository/payment-service"
 IMAGE = f"{REG}.dkr.ecr.us-east-1.amazonaws.com/payment-service:latest"
 PULL2 = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-SEED_REPO = {
+SEED_REPO: dict[str, Any] = {
     "Version": "2012-10-17",
     "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{APP}:root"}, "Action": PULL2, "Resource": REPO_ARN}
     ],
 }
-SEED_IDENTITY = {
+SEED_IDENTITY: dict[str, Any] = {
     "Version": "2012-10-17",
     "Statement": [
         {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},

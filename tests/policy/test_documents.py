@@ -11,7 +11,13 @@ from ecr_shared_services.errors import PolicySizeError
 from ecr_shared_services.policy.identity_policy import identity_policy, logs_policy
 from ecr_shared_services.policy.repository_policy import repository_policy, repository_policy_json
 from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, TRUST_POLICY, check_size, measure, to_json
-from ecr_shared_services.spec.consumers import AccountConsumer, LambdaConsumer, OrganizationConsumer, RoleConsumer
+from ecr_shared_services.spec.consumers import (
+    AccountConsumer,
+    Consumer,
+    LambdaConsumer,
+    OrganizationConsumer,
+    RoleConsumer,
+)
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 
@@ -29,7 +35,7 @@ def golden(name: str) -> object:
         ("seed_role_scoped_arn", role_scoped("arn")),
     ],
 )
-def test_seed_repository_policies_match_golden(name: str, consumers: list) -> None:
+def test_seed_repository_policies_match_golden(name: str, consumers: list[Consumer]) -> None:
     assert repository_policy(consumers, "aws", REGION) == golden(name)
 
 
@@ -38,7 +44,11 @@ def test_seed_identity_policy_matches_golden() -> None:
 
 
 def test_output_is_byte_identical_whatever_the_input_order() -> None:
-    consumers = [*role_scoped("condition"), *MULTI_ACCOUNT, OrganizationConsumer(organization_id="o-a1b2c3d4e5")]
+    consumers: list[Consumer] = [
+        *role_scoped("condition"),
+        *MULTI_ACCOUNT,
+        OrganizationConsumer(organization_id="o-a1b2c3d4e5"),
+    ]
     texts = {
         repository_policy_json(order, "aws", REGION, "r")
         for order in (consumers, list(reversed(consumers)), consumers[1:] + consumers[:1])
@@ -47,7 +57,7 @@ def test_output_is_byte_identical_whatever_the_input_order() -> None:
 
 
 def test_repository_policies_never_carry_resource_token_or_wildcard_actions() -> None:
-    consumers = [
+    consumers: list[Consumer] = [
         *MULTI_ACCOUNT,
         *role_scoped("condition"),
         *role_scoped("arn"),

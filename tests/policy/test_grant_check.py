@@ -1,6 +1,7 @@
 """The application side's two-sided check, evaluated on the real documents."""
 
 import json
+from typing import Any
 
 import pytest
 from seed_examples import APPLICATION_ACCOUNT, REGION, REPOSITORY, REPOSITORY_ARN
@@ -9,14 +10,14 @@ from ecr_shared_services.access.grant_check import Puller, check_grants, missing
 from ecr_shared_services.errors import AccessNotGrantedError
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
-from ecr_shared_services.spec.consumers import AccountConsumer, OrganizationConsumer, RoleConsumer
+from ecr_shared_services.spec.consumers import AccountConsumer, Consumer, OrganizationConsumer, RoleConsumer
 
 REPOS = {REPOSITORY: {"name": REPOSITORY, "arn": REPOSITORY_ARN, "url": "x"}}
 ROLE = RoleConsumer(account_id=APPLICATION_ACCOUNT, role_names=["ecsTaskExecutionRole"])
 
 
-def check(consumers: list, **overrides: object) -> list[str]:
-    kwargs: dict = {
+def check(consumers: list[Consumer], **overrides: object) -> list[str]:
+    kwargs: dict[str, Any] = {
         "registry_stack": "acme/ecr-shared-services/registry",
         "repositories": REPOS,
         "repository_policies": {REPOSITORY: repository_policy_json(consumers, "aws", REGION, REPOSITORY)},

@@ -1,6 +1,6 @@
 """The pack's Analyzer over gRPC, started the way the engine starts it: `python -u -m pulumi.policy ADDR PACK`.
 
-One analyzer process serves every wire test of a pytest worker (the `analyzer` fixture in conftest).
+One analyzer process serves every wire test of a pytest worker (the `analyzer` fixture in guardrail_fixtures).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def struct(values: dict[str, Any]) -> struct_pb2.Struct:
 def configure(
     stub: analyzer_pb2_grpc.AnalyzerStub,
     config: dict[str, dict[str, Any]] | None = None,
-    levels: dict[str, int] | None = None,
+    levels: dict[str, analyzer_pb2.EnforcementLevel.ValueType] | None = None,
 ) -> None:
     """Configure replaces the whole config, as the engine sends it once per run."""
     policy_config = {}

@@ -42,15 +42,18 @@ def test_unreadable_documents_are_none(body: Any) -> None:
     [
         ({"Version": "2012-10-17", "statement": []}, None, "unknown top-level element(s) ['statement']"),
         ({"Statement": [{"effect": "Allow", "Action": "*", "Resource": "*"}]}, None, "unknown element(s) ['effect']"),
-        ({"Statement": {"Effect": "Allow", "Principal": {"AWS": 123456789012}, "Action": "ecr:*"}}, "resource",
-         "Principal.AWS holds 123456789012"),
+        (
+            {"Statement": {"Effect": "Allow", "Principal": {"AWS": 123456789012}, "Action": "ecr:*"}},
+            "resource",
+            "Principal.AWS holds 123456789012",
+        ),
         ({"Statement": {"Effect": "Allow", "Action": 123, "Resource": "*"}}, "identity", "Action holds 123"),
         ({"Statement": {"Effect": "Allow", "Action": "ecr:*"}}, "identity", "needs Resource or NotResource"),
         ("not json", None, "not valid JSON"),
     ],
 )
 def test_malformed_documents_say_what_is_wrong(body: Any, kind: Any, problem: str) -> None:
-    """"Grammar of the IAM JSON policy language": element names are case-sensitive, values are typed
+    """ "Grammar of the IAM JSON policy language": element names are case-sensitive, values are typed
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html)."""
     found = read_policy(body, kind)
     assert isinstance(found, Malformed) and problem in found.problem, found
@@ -58,8 +61,17 @@ def test_malformed_documents_say_what_is_wrong(body: Any, kind: Any, problem: st
 
 
 def test_unknown_parts_are_never_malformed() -> None:
-    body = {"Version": "2012-10-17", "Statement": [{"Effect": UNKNOWN_STRING_VALUE, "Principal": {"AWS": [
-        UNKNOWN_STRING_VALUE]}, "Action": UNKNOWN_STRING_VALUE, "Condition": {"StringEquals": UNKNOWN_STRING_VALUE}}]}
+    body = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": UNKNOWN_STRING_VALUE,
+                "Principal": {"AWS": [UNKNOWN_STRING_VALUE]},
+                "Action": UNKNOWN_STRING_VALUE,
+                "Condition": {"StringEquals": UNKNOWN_STRING_VALUE},
+            }
+        ],
+    }
     assert parse_document(body, "resource") is not None
 
 
@@ -79,8 +91,16 @@ def test_whitespace_is_not_counted_in_iam_size() -> None:
     document = parse_document(json.dumps(LISTED, indent=4))
     assert document is not None and document.text is not None
     assert document.non_whitespace_length == len(json.dumps(LISTED, separators=(",", ":")))
-    spaced = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
-                             "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data platform"}}}]}
+    spaced = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data platform"}},
+            }
+        ]
+    }
     measured = parse_document(json.dumps(spaced, indent=2))
     assert measured is not None and measured.non_whitespace_length == len(json.dumps(spaced, separators=(",", ":")))
 

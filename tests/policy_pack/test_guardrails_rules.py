@@ -365,8 +365,11 @@ def test_policy_attachment_by_role_name_gives_the_token_and_counts_against_the_q
     read_only = make(
         POLICY_ATTACHMENT,
         "read-only",
-        {"name": "ro", "roles": ["payments-task", "other"],
-         "policyArn": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"},
+        {
+            "name": "ro",
+            "roles": ["payments-task", "other"],
+            "policyArn": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+        },
     )
     elsewhere = replace_props(read_only, roles=["other"])
     assert stack("ecr-puller-has-authorization-token", [role(), pull_only, read_only]) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -168,6 +169,24 @@ def _has_unknown_policy(kind: str, props: dict[str, Any]) -> bool:
     return kind in POLICY_CARRIERS and any(k in props and contains_unknown(plain(props[k])) for k in POLICY_PROPS)
 
 
+def _collect(reported: list[str]) -> Callable[..., None]:
+    """A `report` callback that keeps each message."""
+
+    def report(message: str, urn: str | None = None) -> None:
+        reported.append(message)
+
+    return report
+
+
+def _collect_as(name: str, reported: list[tuple[str, str]]) -> Callable[..., None]:
+    """A `report` callback that keeps each message with the name of the policy that reported it."""
+
+    def report(message: str, urn: str | None = None) -> None:
+        reported.append((name, message))
+
+    return report
+
+
 @pytest.mark.parametrize(("kind", "props"), UNKNOWN_SHAPES)
 def test_resource_policies_say_nothing_about_unknowns_but_that_they_are_unknown(
     kind: str, props: dict[str, Any]
@@ -175,10 +194,7 @@ def test_resource_policies_say_nothing_about_unknowns_but_that_they_are_unknown(
     reported: list[tuple[str, str]] = []
     for policy in build_policies():
         if isinstance(policy, ResourceValidationPolicy):
-            policy.validate(
-                _resource_args(kind, props),
-                lambda message, _urn=None, name=policy.name: reported.append((name, message)),
-            )
+            policy.validate(_resource_args(kind, props), _collect_as(policy.name, reported))
     assert {name for name, _ in reported} <= {KNOWN_AT_PREVIEW}
     assert bool(reported) == _has_unknown_policy(kind, props), reported
     assert all("policy not known at preview; it will be checked at update" in m for _, m in reported)
@@ -196,7 +212,7 @@ def test_stack_policies_say_nothing_when_the_links_are_unknown() -> None:
     reported: list[str] = []
     for policy in build_policies():
         if isinstance(policy, StackValidationPolicy):
-            policy.validate(StackValidationArgs(resources, {}), lambda message, _urn=None: reported.append(message))
+            policy.validate(StackValidationArgs(resources, {}), _collect(reported))
     assert reported == []
 
 
@@ -205,10 +221,7 @@ def test_known_violation_next_to_unknowns_is_still_reported() -> None:
     reported: list[str] = []
     [policy] = [p for p in build_policies() if p.name == "ecr-repository-policy-not-public"]
     assert isinstance(policy, ResourceValidationPolicy)
-    policy.validate(
-        _resource_args("aws:ecr/repositoryPolicy:RepositoryPolicy", props),
-        lambda message, _urn=None: reported.append(message),
-    )
+    policy.validate(_resource_args("aws:ecr/repositoryPolicy:RepositoryPolicy", props), _collect(reported))
     assert len(reported) == 1
 
 

@@ -34,8 +34,12 @@ ECS_TRUST = json.dumps(
     {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole",
-             "Condition": {"StringEquals": {"aws:SourceAccount": CONSUMER}}}
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": CONSUMER}},
+            }
         ],
     }
 )
@@ -90,9 +94,12 @@ def test_admin_actions_granted_to_another_account_fail(stub: analyzer_pb2_grpc.A
 
 def test_admin_actions_for_the_registry_account_pass_when_configured(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
     configure(analyzer, {"ecr-no-cross-account-admin": {"registryAccountIds": [REGISTRY]}})
-    own = {"repository": "payments", "policy": _policy(
-        _grant({"AWS": f"arn:aws:iam::{REGISTRY}:role/admin"}, ["ecr:SetRepositoryPolicy", "ecr:BatchDeleteImage"])
-    )}
+    own = {
+        "repository": "payments",
+        "policy": _policy(
+            _grant({"AWS": f"arn:aws:iam::{REGISTRY}:role/admin"}, ["ecr:SetRepositoryPolicy", "ecr:BatchDeleteImage"])
+        ),
+    }
     assert analyze(analyzer, REPOSITORY_POLICY, "own", own) == []
     other = {"repository": "payments", "policy": _policy(_grant({"AWS": CONSUMER}, "ecr:DeleteRepository"))}
     assert _levels(analyze(analyzer, REPOSITORY_POLICY, "other", other)) == {"ecr-no-cross-account-admin": MANDATORY}
@@ -170,9 +177,10 @@ def test_pull_on_every_repository_from_a_managed_policy_fails(
 
 def test_administrator_access_attached_fails_the_wildcard_rule(stub: analyzer_pb2_grpc.AnalyzerStub) -> None:
     props = {"role": "ops", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}
-    assert _levels(analyze(stub, ROLE_POLICY_ATTACHMENT, "ops-admin", props))[
-        "ecr-identity-policy-no-wildcard-actions"
-    ] == MANDATORY
+    assert (
+        _levels(analyze(stub, ROLE_POLICY_ATTACHMENT, "ops-admin", props))["ecr-identity-policy-no-wildcard-actions"]
+        == MANDATORY
+    )
 
 
 def test_unknown_and_customer_policy_arns_are_not_judged(stub: analyzer_pb2_grpc.AnalyzerStub) -> None:
@@ -201,8 +209,12 @@ def test_creation_template_with_public_admin_policy_fails(stub: analyzer_pb2_grp
 
 
 def test_creation_template_settings_are_checked(stub: analyzer_pb2_grpc.AnalyzerStub) -> None:
-    props = {"prefix": "team-a", "appliedFors": ["REPLICATION"], "imageTagMutability": "MUTABLE",
-             "encryptionConfigurations": [{"encryptionType": "AES256"}]}
+    props = {
+        "prefix": "team-a",
+        "appliedFors": ["REPLICATION"],
+        "imageTagMutability": "MUTABLE",
+        "encryptionConfigurations": [{"encryptionType": "AES256"}],
+    }
     diagnostics = analyze(stub, CREATION_TEMPLATE, "team-a", props)
     assert _levels(diagnostics) == {"ecr-tag-immutability": MANDATORY, "ecr-kms-encryption": ADVISORY}
     assert all('ECR repository creation template "team-a"' in d.message for d in diagnostics)
@@ -248,14 +260,16 @@ def test_replication_outside_the_allowed_accounts_fails(analyzer: analyzer_pb2_g
 
 
 def test_registry_scanning_with_only_manual_rules_is_reported(stub: analyzer_pb2_grpc.AnalyzerStub) -> None:
-    manual = {"scanType": "ENHANCED", "rules": [
-        {"scanFrequency": "MANUAL", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}
-    ]}
+    manual = {
+        "scanType": "ENHANCED",
+        "rules": [{"scanFrequency": "MANUAL", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}],
+    }
     [diagnostic] = analyze(stub, REGISTRY_SCANNING, "scanning", manual)
     assert (diagnostic.policyName, diagnostic.enforcementLevel) == ("ecr-registry-scanning-automatic", ADVISORY)
-    on_push = {"scanType": "BASIC", "rules": [
-        {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}
-    ]}
+    on_push = {
+        "scanType": "BASIC",
+        "rules": [{"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}],
+    }
     assert analyze(stub, REGISTRY_SCANNING, "scanning", on_push) == []
 
 
@@ -328,9 +342,16 @@ def test_exclusion_filters_that_match_every_tag_fail(
 @pytest.mark.parametrize(
     ("kind", "props"),
     [
-        (CREATION_TEMPLATE, {"prefix": "ROOT", "appliedFors": ["REPLICATION"], "imageTagMutability": "IMMUTABLE",
-                             "encryptionConfigurations": [{"encryptionType": "KMS"}],
-                             "repositoryPolicy": UNKNOWN_STRING_VALUE}),
+        (
+            CREATION_TEMPLATE,
+            {
+                "prefix": "ROOT",
+                "appliedFors": ["REPLICATION"],
+                "imageTagMutability": "IMMUTABLE",
+                "encryptionConfigurations": [{"encryptionType": "KMS"}],
+                "repositoryPolicy": UNKNOWN_STRING_VALUE,
+            },
+        ),
         (ROLE_POLICY, {"role": "app", "policy": UNKNOWN_STRING_VALUE}),
         (REGISTRY_POLICY, {"policy": UNKNOWN_STRING_VALUE}),
     ],

@@ -59,7 +59,6 @@ def _literal_values(annotation: Any) -> list[str]:
 @pytest.mark.parametrize(
     ("enum", "allowed"),
     [
-        (enums.ConsumerKind, list(consumers.CONSUMER_KINDS)),
         (enums.ConsumerKind, [get_args(kind.model_fields["kind"].annotation)[0] for kind in CONSUMER_KINDS]),
         (enums.AccessLevel, _literal_values(SpecAccessLevel)),
         (enums.PrincipalForm, _literal_values(consumers.RoleConsumer.model_fields["principal_form"].annotation)),

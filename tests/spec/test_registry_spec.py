@@ -198,7 +198,7 @@ def test_partition_follows_the_region() -> None:
 def test_role_consumers_by_arn() -> None:
     arn = "arn:aws:iam::123456789012:role/svc/app"
     args = SharedRegistryArgs.parse(registry(consumers=[{"kind": "role", "role_arns": [arn]}]))
-    assert args.consumers[0].principals("aws") == [("123456789012", arn)]  # type: ignore[union-attr]
+    assert args.consumers[0].principals("aws") == [("123456789012", arn)]
     with pytest.raises(SpecError) as caught:
         SharedRegistryArgs.parse(
             registry(consumers=[{"kind": "role", "role_arns": [arn], "account_id": "123456789012"}])
@@ -228,8 +228,8 @@ def test_deferred_role_arns_are_replaced_in_order_and_checked() -> None:
     assert args.deferred_role_arns() == [first, second]
     resolved = args.with_role_arns(["arn:aws:iam::111111111111:role/a", "arn:aws:iam::222222222222:role/b"])
     assert resolved.deferred_role_arns() == []
-    assert resolved.consumers[0].role_arns == ["arn:aws:iam::111111111111:role/a"]  # type: ignore[union-attr]
-    assert resolved.repositories[0].consumers[0].role_arns == ["arn:aws:iam::222222222222:role/b"]  # type: ignore[union-attr]
+    assert resolved.consumers[0].role_arns == ["arn:aws:iam::111111111111:role/a"]
+    assert resolved.repositories[0].consumers[0].role_arns == ["arn:aws:iam::222222222222:role/b"]
     # Overrides stay overrides: the repository still sets only what it set.
     assert resolved.repositories[0].model_fields_set == {"name", "scan_on_push", "consumers"}
     with pytest.raises(SpecError, match="is not a role ARN") as caught:

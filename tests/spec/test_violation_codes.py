@@ -17,7 +17,9 @@ ROLE = {"kind": "role", "account_id": "123456789012", "role_names": ["ecsTaskExe
 
 
 def codes_in(*folders: str) -> set[str]:
-    return {code for f in folders for path in (ROOT / f).rglob("*.py") for code in CODE.findall(path.read_text())}
+    """The codes written in the source under `folders`, leaving out the catalog itself."""
+    paths = [path for f in folders for path in (ROOT / f).rglob("*.py") if path.name != "codes.py"]
+    return {code for path in paths for code in CODE.findall(path.read_text())}
 
 
 def test_the_documented_table_is_the_catalog() -> None:
@@ -27,7 +29,7 @@ def test_the_documented_table_is_the_catalog() -> None:
 
 
 def test_every_code_used_is_in_the_catalog_and_every_catalog_code_is_used() -> None:
-    used = codes_in("components/ecr_shared_services/spec", "stacks")
+    used = codes_in("components/ecr_shared_services", "stacks")
     assert used <= set(CATALOG), f"codes missing from the catalog: {sorted(used - set(CATALOG))}"
     assert set(CATALOG) <= used, f"catalog codes nothing reports: {sorted(set(CATALOG) - used)}"
 

@@ -11,7 +11,6 @@ REPOSITORY_NAME = re.compile(r"^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.
 REPOSITORY_NAME_MIN, REPOSITORY_NAME_MAX = 2, 256
 # IAM role names: alphanumerics and +=,.@_- , 1..64 characters.
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
-ROLE_NAME_MAX = 64
 # IAM paths: "/" or "/segment/…/" with printable ASCII except "/" inside segments, at most 512.
 IAM_PATH = re.compile(r"^/([\x21-\x2e\x30-\x7e]+/)*$")
 ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")

@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from ecr_shared_services.access import AccessReport, RequestContext, evaluate_access, to_json_dict, to_text
 from ecr_shared_services.access.context import parse_caller
+from ecr_shared_services.access.errors import PolicyFormatError
 from ecr_shared_services.access.evaluator import parse_target
 from ecr_shared_services.access.grammar import Policy, PolicyKind, parse_policy
 from ecr_shared_services.access.inputs import policy_document
@@ -23,6 +26,21 @@ from ecr_shared_services.access.question import Policies, RepositoryFound, Unrea
 from ecr_shared_services.access.results import Side
 from ecr_shared_services.aws.arns import RepositoryRef, parse_repository_arn
 from ecr_shared_services.cli.explain import EXIT_BAD_INPUT, add_context_options, context_from_args, exit_code
+
+
+class DoctorInputError(ValueError):
+    """Settings doctor cannot start from (a profile, the AWS config, the endpoint): bad input, exit 2."""
+
+    def __init__(self, what: str, problem: str, fix: str) -> None:
+        super().__init__(f"{what}: {problem}. Fix: {fix}")
+
+
+@dataclass
+class Read:
+    """The outcome of one recorded call: `ok` once it succeeded, `absent` when AWS said there is none."""
+
+    ok: bool = False
+    absent: bool = False
 
 
 @dataclass
@@ -41,15 +59,57 @@ class Readings:
     unknown: dict[Side, str] = field(default_factory=dict)
     calls: list[dict[str, str]] = field(default_factory=list)
 
-    def ok(self, call: str, credentials: str) -> None:
-        self.calls.append({"call": call, "credentials": credentials, "result": "ok"})
+    @contextmanager
+    def read(
+        self, call: str, credentials: _Credentials, side: Side | None, absent: dict[str, str] | None = None
+    ) -> Iterator[Read]:
+        """Record one AWS call. An error AWS or botocore reports (or a document that is not a policy) marks
+        `side` unknown; an error code in `absent` (code → label) means "there is none", which is a result.
+        Credential and config errors are bad input. Anything else is a bug and propagates."""
+        from botocore.exceptions import BotoCoreError, ClientError
 
-    def failed(self, call: str, credentials: str, error: str, side: Side | None) -> str:
-        text = f"{call} failed with the {credentials}: {error}"
-        self.calls.append({"call": call, "credentials": credentials, "result": error})
+        outcome = Read()
+        try:
+            yield outcome
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if absent and code in absent:
+                outcome.absent = True
+                self._record(f"{call} ({absent[code]})", credentials, "ok")
+            else:
+                self._fail(call, credentials, _error_text(error), side)
+        except _setup_errors() as error:
+            raise DoctorInputError(credentials.label, str(error), _SETUP_FIX) from error
+        except (BotoCoreError, PolicyFormatError) as error:
+            self._fail(call, credentials, _error_text(error), side)
+        else:
+            outcome.ok = True
+            self._record(call, credentials, "ok")
+
+    def _record(self, call: str, credentials: _Credentials, result: str) -> None:
+        self.calls.append({"call": call, "credentials": credentials.label, "result": result})
+
+    def _fail(self, call: str, credentials: _Credentials, error: str, side: Side | None) -> None:
+        self._record(call, credentials, error)
         if side is not None and side not in self.unknown:
-            self.unknown[side] = text
-        return text
+            self.unknown[side] = f"{call} failed with the {credentials.label}: {error}"
+
+
+_SETUP_FIX = "check the profile and the AWS config file (AWS_CONFIG_FILE), or set credentials in the environment"
+
+
+def _setup_errors() -> tuple[type[Exception], ...]:
+    """botocore's errors that mean the credentials or the AWS config cannot be used at all."""
+    from botocore import exceptions as e
+
+    return (
+        e.ProfileNotFound,
+        e.ConfigParseError,
+        e.ConfigNotFound,
+        e.InvalidConfigError,
+        e.NoCredentialsError,
+        e.PartialCredentialsError,
+    )
 
 
 def _error_text(error: Exception) -> str:
@@ -60,18 +120,23 @@ def _error_text(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _error_code(error: Exception) -> str:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
-
-
 def _parse(document: Any, name: str, kind: PolicyKind) -> Policy:
     if isinstance(document, str):
         document = unquote(document) if document.lstrip().startswith("%") else document
     value, _ = policy_document(document, name)
     return parse_policy(value, name, kind)
+
+
+def _check_endpoint(endpoint_url: str | None) -> None:
+    if endpoint_url is None:
+        return
+    parts = urlsplit(endpoint_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DoctorInputError(
+            f"--endpoint-url {endpoint_url!r}",
+            "not an http(s) URL with a host",
+            "give a URL such as https://ecr.us-east-1.amazonaws.com, or leave the option out",
+        )
 
 
 class _Credentials:
@@ -80,153 +145,113 @@ class _Credentials:
     def __init__(self, label: str, profile: str | None, endpoint_url: str | None) -> None:
         import boto3  # optional dependency: the `doctor` extra
 
-        self.profile = profile
         self.endpoint_url = endpoint_url
         self.label = f"{label} credentials ({'profile ' + profile if profile else 'default credential chain'})"
-        self.error: str | None = None
-        self.session: Any = None
         try:
-            self.session = boto3.Session(profile_name=profile)
-        except Exception as error:  # botocore's ProfileNotFound and kin
-            self.error = _error_text(error)
+            self.session: Any = boto3.Session(profile_name=profile)
+        except _setup_errors() as error:
+            raise DoctorInputError(self.label, str(error), _SETUP_FIX) from error
 
     def client(self, service: str, region: str | None = None) -> Any:
-        if self.session is None:
-            raise RuntimeError(self.error or "no session")
-        return self.session.client(service, region_name=region or "us-east-1", endpoint_url=self.endpoint_url)
+        try:
+            return self.session.client(service, region_name=region or "us-east-1", endpoint_url=self.endpoint_url)
+        except _setup_errors() as error:  # credentials are resolved when a client is made
+            raise DoctorInputError(self.label, str(error), _SETUP_FIX) from error
+
+
+def _policy_version(iam: Any, arn: str) -> Any:
+    """The document of a managed policy's default version."""
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    return iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
 
 
 def _read_role(readings: Readings, app: _Credentials, role_name: str) -> None:
-    where = app.label
-    try:
-        iam = app.client("iam")
+    iam = app.client("iam")
+    role: dict[str, Any] = {}
+    with readings.read(f"iam:GetRole {role_name}", app, "identity") as got:
         role = iam.get_role(RoleName=role_name)["Role"]
-        readings.ok(f"iam:GetRole {role_name}", where)
-    except Exception as error:
-        readings.failed(f"iam:GetRole {role_name}", where, _error_text(error), "identity")
+    if not got.ok:
         readings.unknown.setdefault("boundary", f"iam:GetRole {role_name} failed, so the boundary is unknown")
         return
     readings.principal_tags = {tag["Key"]: tag["Value"] for tag in role.get("Tags", [])}
     readings.role_path = role.get("Path")
     boundary_arn = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
     if boundary_arn:
-        try:
-            version = iam.get_policy(PolicyArn=boundary_arn)["Policy"]["DefaultVersionId"]
-            document = iam.get_policy_version(PolicyArn=boundary_arn, VersionId=version)["PolicyVersion"]["Document"]
+        with readings.read(f"iam:GetPolicyVersion {boundary_arn}", app, "boundary"):
+            document = _policy_version(iam, boundary_arn)
             readings.boundary = _parse(document, f"permissions boundary {boundary_arn}", "boundary")
-            readings.ok(f"iam:GetPolicyVersion {boundary_arn}", where)
-        except Exception as error:
-            readings.failed(f"iam:GetPolicyVersion {boundary_arn}", where, _error_text(error), "boundary")
-    try:
-        names = [
-            name
-            for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name)
-            for name in page["PolicyNames"]
-        ]
-        readings.ok(f"iam:ListRolePolicies {role_name}", where)
-        for name in names:
-            call = f"iam:GetRolePolicy {role_name}/{name}"
-            try:
-                document = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
-                readings.identity.append(_parse(document, f"inline policy {name}", "identity"))
-                readings.ok(call, where)
-            except Exception as error:
-                readings.failed(call, where, _error_text(error), "identity")
-    except Exception as error:
-        readings.failed(f"iam:ListRolePolicies {role_name}", where, _error_text(error), "identity")
-    try:
-        attached = [
-            item["PolicyArn"]
-            for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role_name)
-            for item in page["AttachedPolicies"]
-        ]
-        readings.ok(f"iam:ListAttachedRolePolicies {role_name}", where)
-        for arn in attached:
-            call = f"iam:GetPolicyVersion {arn}"
-            try:
-                version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-                document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
-                readings.identity.append(_parse(document, f"managed policy {arn}", "identity"))
-                readings.ok(call, where)
-            except Exception as error:
-                readings.failed(call, where, _error_text(error), "identity")
-    except Exception as error:
-        readings.failed(f"iam:ListAttachedRolePolicies {role_name}", where, _error_text(error), "identity")
+    names: list[str] = []
+    with readings.read(f"iam:ListRolePolicies {role_name}", app, "identity"):
+        pages = iam.get_paginator("list_role_policies").paginate(RoleName=role_name)
+        names = [name for page in pages for name in page["PolicyNames"]]
+    for name in names:
+        with readings.read(f"iam:GetRolePolicy {role_name}/{name}", app, "identity"):
+            document = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
+            readings.identity.append(_parse(document, f"inline policy {name}", "identity"))
+    attached: list[str] = []
+    with readings.read(f"iam:ListAttachedRolePolicies {role_name}", app, "identity"):
+        pages = iam.get_paginator("list_attached_role_policies").paginate(RoleName=role_name)
+        attached = [item["PolicyArn"] for page in pages for item in page["AttachedPolicies"]]
+    for arn in attached:
+        with readings.read(f"iam:GetPolicyVersion {arn}", app, "identity"):
+            readings.identity.append(_parse(_policy_version(iam, arn), f"managed policy {arn}", "identity"))
 
 
 def _read_organization(readings: Readings, app: _Credentials) -> None:
-    try:
-        organization = app.client("organizations").describe_organization()["Organization"]
-        readings.org_id = organization["Id"]
-        readings.ok("organizations:DescribeOrganization", app.label)
-    except Exception as error:
-        if _error_code(error) == "AWSOrganizationsNotInUseException":
-            readings.no_organization = True
-            readings.ok("organizations:DescribeOrganization (no organization)", app.label)
-        else:
-            readings.failed("organizations:DescribeOrganization", app.label, _error_text(error), None)
+    absent = {"AWSOrganizationsNotInUseException": "no organization"}
+    with readings.read("organizations:DescribeOrganization", app, None, absent) as got:
+        readings.org_id = app.client("organizations").describe_organization()["Organization"]["Id"]
+    readings.no_organization = got.absent
 
 
-def _describe(readings: Readings, registry: _Credentials, target: RepositoryRef) -> RepositoryRef | None:
+def _describe(readings: Readings, registry: _Credentials, target: RepositoryRef) -> Read:
+    """Look the repository up; on success `readings.repository` is set when it exists."""
     call = f"ecr:DescribeRepositories {target.name} in {target.region}"
-    try:
+    with readings.read(call, registry, None, {"RepositoryNotFoundException": "not found"}) as got:
         found = registry.client("ecr", target.region).describe_repositories(
             registryId=target.account_id, repositoryNames=[target.name]
         )["repositories"]
-        readings.ok(call, registry.label)
-        return parse_repository_arn(found[0]["repositoryArn"]) if found else None
-    except Exception as error:
-        if _error_code(error) == "RepositoryNotFoundException":
-            readings.ok(f"{call} (not found)", registry.label)
-            return None
-        readings.failed(call, registry.label, _error_text(error), None)
-        raise LookupError from error
+        if found:
+            readings.repository = parse_repository_arn(found[0]["repositoryArn"])
+        else:
+            got.absent = True
+    return got
+
+
+def _regions_named_for(readings: Readings, target: RepositoryRef) -> list[str]:
+    """Other regions where the role's own policies say a repository of this name is."""
+    return sorted(
+        {
+            resource.split(":")[3]
+            for policy in readings.identity
+            for statement in policy.statements
+            for resource in statement.resources or ()
+            if resource.startswith("arn:")
+            and resource.count(":") >= 5
+            and resource.split(":")[3] not in ("", "*", target.region)
+            and resource.endswith(f"repository/{target.name}")
+        }
+    )
 
 
 def _read_repository(readings: Readings, registry: _Credentials, target: RepositoryRef) -> None:
-    try:
-        actual = _describe(readings, registry, target)
-    except LookupError:
-        actual = None
-    else:
-        readings.repository_exists = actual is not None
-        if actual is None:
-            # ECR is regional: look where the role's own policies say the repository is.
-            regions = sorted(
-                {
-                    resource.split(":")[3]
-                    for policy in readings.identity
-                    for statement in policy.statements
-                    for resource in statement.resources or ()
-                    if resource.startswith("arn:")
-                    and resource.count(":") >= 5
-                    and resource.split(":")[3] not in ("", "*", target.region)
-                    and resource.endswith(f"repository/{target.name}")
-                }
-            )
-            for region in regions:
-                other = RepositoryRef(target.partition, region, target.account_id, target.name)
-                try:
-                    actual = _describe(readings, registry, other)
-                except LookupError:
-                    continue
-                if actual is not None:
-                    readings.repository = actual
-                    break
-            return
-        readings.repository = actual
+    got = _describe(readings, registry, target)
+    if not got.ok and not got.absent:
+        return
+    readings.repository_exists = not got.absent
+    if got.absent:
+        # ECR is regional: look where the role's own policies say the repository is.
+        for region in _regions_named_for(readings, target):
+            other = RepositoryRef(target.partition, region, target.account_id, target.name)
+            if _describe(readings, registry, other).ok and readings.repository is not None:
+                break
+        return
     call = f"ecr:GetRepositoryPolicy {target.name} in {target.region}"
-    try:
+    with readings.read(call, registry, "resource", {"RepositoryPolicyNotFoundException": "no policy"}):
         text = registry.client("ecr", target.region).get_repository_policy(
             registryId=target.account_id, repositoryName=target.name
         )["policyText"]
         readings.repository_policy = _parse(text, f"repository policy of {target.name}", "resource")
-        readings.ok(call, registry.label)
-    except Exception as error:
-        if _error_code(error) == "RepositoryPolicyNotFoundException":
-            readings.ok(f"{call} (no policy)", registry.label)
-        else:
-            readings.failed(call, registry.label, _error_text(error), "resource")
 
 
 def diagnose(
@@ -244,19 +269,13 @@ def diagnose(
     caller = parse_caller(role)
     if caller.kind not in ("role", "assumed-role"):
         raise ValueError(f"--role {role!r}: doctor reads a role's policies; give a role or session ARN")
+    _check_endpoint(endpoint_url)
     readings = Readings()
     registry = _Credentials("registry", registry_profile, endpoint_url)
     app = _Credentials("application", app_profile, endpoint_url)
-    if app.session is None:
-        for side in ("identity", "boundary"):
-            readings.failed("boto3.Session", app.label, app.error or "", side)  # type: ignore[arg-type]
-    else:
-        _read_role(readings, app, caller.name)
-        _read_organization(readings, app)
-    if registry.session is None:
-        readings.failed("boto3.Session", registry.label, registry.error or "", "resource")
-    else:
-        _read_repository(readings, registry, target)
+    _read_role(readings, app, caller.name)
+    _read_organization(readings, app)
+    _read_repository(readings, registry, target)
     if caller.kind == "assumed-role" and readings.role_path:
         caller = parse_caller(role, role_path=readings.role_path)
     given = context or RequestContext()

@@ -17,13 +17,9 @@ class Quota:
 
 
 REPOSITORY_POLICY = Quota("ECR repository policy", 10_240, counts_whitespace=True)
-REGISTRY_POLICY = Quota("ECR registry policy", 10_240, counts_whitespace=True)
 ROLE_INLINE_POLICIES = Quota("IAM inline policies per role (total)", 10_240, counts_whitespace=False)
 MANAGED_POLICY = Quota("IAM managed policy", 6_144, counts_whitespace=False)
 TRUST_POLICY = Quota("IAM role trust policy", 2_048, counts_whitespace=False)
-TRUST_POLICY_MAX = Quota("IAM role trust policy (raised quota)", 4_096, counts_whitespace=False)
-MANAGED_POLICIES_PER_ROLE = 10
-MANAGED_POLICIES_PER_ROLE_MAX = 20
 
 
 def to_json(document: dict[str, Any]) -> str:

@@ -14,15 +14,10 @@ from pathlib import Path
 
 import grpc
 import pytest
+from fake_engine import FakeEngine, serve
 from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2_grpc
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from fake_engine import FakeEngine, serve  # noqa: E402
-
-ROOT = HERE.parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WAIT = 30.0
 
 
