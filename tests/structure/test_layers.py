@@ -15,8 +15,9 @@ import textwrap
 
 import pytest
 
-# The declared order: each layer may import only the layers before it.
-ORDER = ("aws", "spec", "policy", "access", "components", "plan", "cli")
+# The declared order: each layer may import only the layers before it. `provider` serves the components to
+# other Pulumi languages; it sits beside `plan` at the edge, after the components.
+ORDER = ("aws", "spec", "policy", "access", "components", "provider", "plan", "cli")
 # Modules at the package root, by the layer they belong to (errors and codes are the specs' vocabulary).
 ROOT_MODULES = {"errors": "spec", "codes": "spec", "shared_registry": "components", "puller_role": "components"}
 # Layers that must import without Pulumi (they run in the CLI and the policy pack too).
