@@ -147,7 +147,8 @@ class PullerRoleArgsDict(TypedDict):
     account_id: NotRequired[str | None]
     access: NotRequired[AccessLevel]
     repository_arns: NotRequired[Sequence["pulumi.Input[str]"]]
-    registry: NotRequired[RegistryLocationArgsDict | None]
+    # Without the spec's `None` (the same as leaving it out), a bad value inside is reported key for key.
+    registry: NotRequired[RegistryLocationArgsDict]
     repositories: NotRequired[Sequence[str]]
     cloudwatch_log_groups: NotRequired[Sequence[str]]
     permissions_boundary: NotRequired["pulumi.Input[str] | None"]
