@@ -1,8 +1,9 @@
 """The README's Python example, copied into a program of its own, passes `mypy --strict` and pyright (strict);
-copies with a misspelt key or a value of the wrong type fail them, at the line of the mistake.
+copies with a misspelt key or a value of the wrong type fail them, at the line of the mistake; and, as the
+README says, a consumer annotated with its own TypedDict has a misspelt key named.
 
 The example is read from the README itself (conftest.py), so the two cannot drift.
-Each checker runs once over the three programs; mypy's cache lives in pytest's cache directory, so only
+Each checker runs once over all the programs; mypy's cache lives in pytest's cache directory, so only
 the first run pays for analysing pulumi_aws.
 """
 
@@ -19,6 +20,11 @@ SOURCE_ROOT = Path(__file__).resolve().parents[2] / "components"
 # The example's second repository is shared with an organization; the mistakes are made in its other parts.
 MISSPELT = ('"role_names": ["ecsTaskExecutionRole"]', '"role_name": ["ecsTaskExecutionRole"]')
 WRONG_TYPE = ('"registry": {"account_id": "987654321098"', '"registry": {"account_id": 987654321098')
+ANNOTATED_ENTRY = """from ecr_shared_services import RoleConsumerArgsDict
+
+consumer: RoleConsumerArgsDict = {"kind": "role", "account_id": "123456789012", "role_name": ["ecsTaskExecutionRole"]}
+"""
+PROGRAMS = ("example.py", "misspelt_key.py", "wrong_type.py", "annotated_entry.py")
 
 
 def _changed(source: str, change: tuple[str, str]) -> str:
@@ -34,17 +40,18 @@ def _line_of(source: str, text: str) -> int:
 
 @pytest.fixture(scope="module")
 def programs(tmp_path_factory: pytest.TempPathFactory, readme_example: str) -> Path:
-    """A folder with the example and its two broken copies, as three programs."""
+    """A folder with the example, its two broken copies, and a misspelt annotated consumer, as four programs."""
     folder = tmp_path_factory.mktemp("programs")
     example = readme_example
     (folder / "example.py").write_text(example)
     (folder / "misspelt_key.py").write_text(_changed(example, MISSPELT))
     (folder / "wrong_type.py").write_text(_changed(example, WRONG_TYPE))
+    (folder / "annotated_entry.py").write_text(ANNOTATED_ENTRY)
     return folder
 
 
 def _by_file(diagnostics: list[tuple[str, int, str]]) -> dict[str, list[tuple[int, str]]]:
-    found: dict[str, list[tuple[int, str]]] = {"example.py": [], "misspelt_key.py": [], "wrong_type.py": []}
+    found: dict[str, list[tuple[int, str]]] = {name: [] for name in PROGRAMS}
     for file, line, message in diagnostics:
         found[Path(file).name].append((line, message))
     return found
@@ -62,7 +69,7 @@ def test_mypy_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wrong_
     config = programs / "mypy.ini"
     config.write_text(f"[mypy]\nstrict = True\nmypy_path = {SOURCE_ROOT}\n")
     cache = request.config.cache.mkdir("mypy-readme-example") if request.config.cache else programs / "cache"
-    files = [str(programs / name) for name in ("example.py", "misspelt_key.py", "wrong_type.py")]
+    files = [str(programs / name) for name in PROGRAMS]
     stdout, stderr, _ = mypy.api.run(["--config-file", str(config), "--cache-dir", str(cache), *files])
     assert stderr == ""
     errors = re.findall(r"^(.+?\.py):(\d+): error: (.*)$", stdout, re.M)
@@ -81,15 +88,17 @@ def test_mypy_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wrong_
             "[typeddict-item]",
         )
     ]
+    assert found["annotated_entry.py"] == [
+        (3, 'Extra key "role_name" for TypedDict "RoleConsumerArgsDict"  [typeddict-unknown-key]')
+    ]
 
 
 def test_pyright_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wrong_type(programs: Path) -> None:
     (programs / "pyrightconfig.json").write_text(
         json.dumps({"typeCheckingMode": "strict", "extraPaths": [str(SOURCE_ROOT)], "pythonVersion": "3.10"})
     )
-    names = ["example.py", "misspelt_key.py", "wrong_type.py"]
     result = subprocess.run(
-        [sys.executable, "-m", "pyright", "--outputjson", "--pythonpath", sys.executable, *names],
+        [sys.executable, "-m", "pyright", "--outputjson", "--pythonpath", sys.executable, *PROGRAMS],
         cwd=programs,
         capture_output=True,
         text=True,
@@ -104,7 +113,7 @@ def test_pyright_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wro
         ]
     )
 
-    assert report["summary"]["filesAnalyzed"] == 3
+    assert report["summary"]["filesAnalyzed"] == len(PROGRAMS)
     assert found["example.py"] == []
     misspelt_source = (programs / "misspelt_key.py").read_text()
     [(line, message)] = found["misspelt_key.py"]
@@ -116,3 +125,6 @@ def test_pyright_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wro
     assert line == _line_of(wrong_source, WRONG_TYPE[1])
     assert '"PullerRoleArgsDict"' in message
     assert '"Literal[987654321098]" is not assignable to "str"' in message
+    [(line, message)] = found["annotated_entry.py"]
+    assert line == 3
+    assert '"role_name" is an undefined item in type "RoleConsumerArgsDict"' in message
