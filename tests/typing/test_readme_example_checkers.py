@@ -1,6 +1,8 @@
 """The README's Python example, copied into a program of its own, passes `mypy --strict` and pyright (strict);
 copies with a misspelt key or a value of the wrong type fail them, at the line of the mistake; and, as the
-README says, a consumer annotated with its own TypedDict has a misspelt key named.
+README says, a consumer annotated with its own TypedDict has a misspelt key named. Dicts written straight
+into the components' constructors are checked too (`{"repos": []}` passed the checkers while the
+constructors took any Mapping).
 
 The example is read from the README itself (conftest.py), so the two cannot drift.
 Each checker runs once over all the programs; mypy's cache lives in pytest's cache directory, so only
@@ -17,14 +19,19 @@ import mypy.api
 import pytest
 
 SOURCE_ROOT = Path(__file__).resolve().parents[2] / "components"
-# The example's second repository is shared with an organization; the mistakes are made in its other parts.
+# Each mistake is made at a place the example holds once.
 MISSPELT = ('"role_names": ["ecsTaskExecutionRole"]', '"role_name": ["ecsTaskExecutionRole"]')
 WRONG_TYPE = ('"registry": {"account_id": "987654321098"', '"registry": {"account_id": 987654321098')
 ANNOTATED_ENTRY = """from ecr_shared_services import RoleConsumerArgsDict
 
 consumer: RoleConsumerArgsDict = {"kind": "role", "account_id": "123456789012", "role_name": ["ecsTaskExecutionRole"]}
 """
-PROGRAMS = ("example.py", "misspelt_key.py", "wrong_type.py", "annotated_entry.py")
+INLINE_ARGS = """from ecr_shared_services import PullerRole, SharedRegistry
+
+SharedRegistry("shared", {"region": "us-east-1", "repos": []})
+PullerRole("payments", {"role_name": "ecsTaskExecutionRole", "repository_arn": []})
+"""
+PROGRAMS = ("example.py", "misspelt_key.py", "wrong_type.py", "annotated_entry.py", "inline_args.py")
 
 
 def _changed(source: str, change: tuple[str, str]) -> str:
@@ -40,13 +47,14 @@ def _line_of(source: str, text: str) -> int:
 
 @pytest.fixture(scope="module")
 def programs(tmp_path_factory: pytest.TempPathFactory, readme_example: str) -> Path:
-    """A folder with the example, its two broken copies, and a misspelt annotated consumer, as four programs."""
+    """The example, its two broken copies, a misspelt annotated consumer and misspelt inline args."""
     folder = tmp_path_factory.mktemp("programs")
     example = readme_example
     (folder / "example.py").write_text(example)
     (folder / "misspelt_key.py").write_text(_changed(example, MISSPELT))
     (folder / "wrong_type.py").write_text(_changed(example, WRONG_TYPE))
     (folder / "annotated_entry.py").write_text(ANNOTATED_ENTRY)
+    (folder / "inline_args.py").write_text(INLINE_ARGS)
     return folder
 
 
@@ -91,6 +99,10 @@ def test_mypy_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wrong_
     assert found["annotated_entry.py"] == [
         (3, 'Extra key "role_name" for TypedDict "RoleConsumerArgsDict"  [typeddict-unknown-key]')
     ]
+    assert [(line, message.split(";")[1]) for line, message in found["inline_args.py"]] == [
+        (3, ' expected "SharedRegistryArgs | SharedRegistryArgsDict"  [arg-type]'),
+        (4, ' expected "PullerRoleArgs | PullerRoleArgsDict"  [arg-type]'),
+    ]
 
 
 def test_pyright_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wrong_type(programs: Path) -> None:
@@ -128,3 +140,7 @@ def test_pyright_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wro
     [(line, message)] = found["annotated_entry.py"]
     assert line == 3
     assert '"role_name" is an undefined item in type "RoleConsumerArgsDict"' in message
+    inline = found["inline_args.py"]
+    assert [line for line, _ in inline] == [3, 4]
+    assert 'parameter "args" of type "SharedRegistryArgs | SharedRegistryArgsDict"' in inline[0][1]
+    assert 'parameter "args" of type "PullerRoleArgs | PullerRoleArgsDict"' in inline[1][1]
