@@ -1,5 +1,7 @@
 """ecr-shared-services: share Amazon ECR images across AWS accounts, both sides from one description.
 
+`SharedRegistry` and `PullerRole` take their spec (`SharedRegistryArgs`, `PullerRoleArgs`) or a dict that
+`SharedRegistryArgsDict`, `PullerRoleArgsDict` and the other `...ArgsDict` types describe for type checkers.
 Every name here loads on first use, so that importing one layer (`ecr_shared_services.aws`, `.spec`,
 `.policy`, `.access`) loads no later one, and the pure core imports without Pulumi.
 """
@@ -10,6 +12,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ecr_shared_services.arguments import (
+        AccountConsumerArgsDict,
+        ConsumerArgsDict,
+        LambdaConsumerArgsDict,
+        LifecycleArgsDict,
+        OrganizationConsumerArgsDict,
+        PullerRoleArgsDict,
+        RegistryLocationArgsDict,
+        RepositoryArgsDict,
+        RepositorySettingsArgsDict,
+        RoleConsumerArgsDict,
+        SharedRegistryArgsDict,
+        TrustArgsDict,
+    )
     from ecr_shared_services.errors import AccessNotGrantedError, PolicySizeError, SpecError, Violation
     from ecr_shared_services.puller_role import PullerRole
     from ecr_shared_services.shared_registry import SharedRegistry
@@ -18,6 +34,18 @@ if TYPE_CHECKING:
 
 # Public name -> the module that defines it.
 _HOMES = {
+    "AccountConsumerArgsDict": "ecr_shared_services.arguments",
+    "ConsumerArgsDict": "ecr_shared_services.arguments",
+    "LambdaConsumerArgsDict": "ecr_shared_services.arguments",
+    "LifecycleArgsDict": "ecr_shared_services.arguments",
+    "OrganizationConsumerArgsDict": "ecr_shared_services.arguments",
+    "PullerRoleArgsDict": "ecr_shared_services.arguments",
+    "RegistryLocationArgsDict": "ecr_shared_services.arguments",
+    "RepositoryArgsDict": "ecr_shared_services.arguments",
+    "RepositorySettingsArgsDict": "ecr_shared_services.arguments",
+    "RoleConsumerArgsDict": "ecr_shared_services.arguments",
+    "SharedRegistryArgsDict": "ecr_shared_services.arguments",
+    "TrustArgsDict": "ecr_shared_services.arguments",
     "AccessNotGrantedError": "ecr_shared_services.errors",
     "PolicySizeError": "ecr_shared_services.errors",
     "PullerRole": "ecr_shared_services.puller_role",
@@ -30,12 +58,24 @@ _HOMES = {
 
 __all__ = [
     "AccessNotGrantedError",
+    "AccountConsumerArgsDict",
+    "ConsumerArgsDict",
+    "LambdaConsumerArgsDict",
+    "LifecycleArgsDict",
+    "OrganizationConsumerArgsDict",
     "PolicySizeError",
     "PullerRole",
     "PullerRoleArgs",
+    "PullerRoleArgsDict",
+    "RegistryLocationArgsDict",
+    "RepositoryArgsDict",
+    "RepositorySettingsArgsDict",
+    "RoleConsumerArgsDict",
     "SharedRegistry",
     "SharedRegistryArgs",
+    "SharedRegistryArgsDict",
     "SpecError",
+    "TrustArgsDict",
     "Violation",
 ]
 

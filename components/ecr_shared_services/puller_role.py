@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pulumi
 import pulumi_aws as aws
 
+from ecr_shared_services.arguments import PullerRoleArgsDict
 from ecr_shared_services.aws.arns import parse_repository_arn
 from ecr_shared_services.policy.identity_policy import identity_policy, logs_policy
 from ecr_shared_services.policy.sizing import ROLE_INLINE_POLICIES, TRUST_POLICY, check_size, check_total, to_json
@@ -49,7 +47,7 @@ class PullerRole(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        args: PullerRoleArgs | Mapping[str, Any],
+        args: PullerRoleArgs | PullerRoleArgsDict,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         spec = args if isinstance(args, PullerRoleArgs) else PullerRoleArgs.parse(args)

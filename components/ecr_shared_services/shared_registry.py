@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from ecr_shared_services.arguments import SharedRegistryArgsDict
 from ecr_shared_services.policy.grants import effective_consumers, grants_json
 from ecr_shared_services.policy.lifecycle import lifecycle_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
@@ -73,7 +73,7 @@ class SharedRegistry(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        args: SharedRegistryArgs | Mapping[str, Any],
+        args: SharedRegistryArgs | SharedRegistryArgsDict,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         spec = args if isinstance(args, SharedRegistryArgs) else SharedRegistryArgs.parse(args)

@@ -19,7 +19,13 @@ import pytest
 # other Pulumi languages; it sits beside `plan` at the edge, after the components.
 ORDER = ("aws", "spec", "policy", "access", "components", "provider", "plan", "cli")
 # Modules at the package root, by the layer they belong to (errors and codes are the specs' vocabulary).
-ROOT_MODULES = {"errors": "spec", "codes": "spec", "shared_registry": "components", "puller_role": "components"}
+ROOT_MODULES = {
+    "errors": "spec",
+    "codes": "spec",
+    "arguments": "spec",
+    "shared_registry": "components",
+    "puller_role": "components",
+}
 # Layers that must import without Pulumi (they run in the CLI and the policy pack too).
 PURE = {"aws", "spec", "policy", "access"}
 # boto3 is an optional extra, imported only when `doctor` runs.
