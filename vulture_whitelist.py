@@ -38,3 +38,5 @@ _.Invoke
 _.RegisterResourceOutputs
 _.RegisterPackage
 _.SignalAndWaitForShutdown
+# tests/typing/test_arguments_match_specs.py: a field declared only to show the sync test finds it.
+_.audience

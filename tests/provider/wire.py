@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import grpc
 import pulumi
@@ -12,7 +12,7 @@ from fake_engine import PROJECT, STACK, STACK_URN, FakeMonitor, serve
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc, resource_pb2_grpc
 
-from ecr_shared_services import PullerRole, SharedRegistry
+from ecr_shared_services import PullerRole, PullerRoleArgsDict, SharedRegistry, SharedRegistryArgsDict
 from ecr_shared_services.plan.mock_runtime import MockRun, run_under_mocks
 from ecr_shared_services.plan.mocks import AwsMocks
 from ecr_shared_services.plan.registration import Registration
@@ -94,7 +94,12 @@ def in_process(type_token: str, name: str, args: dict[str, Any], mocks: AwsMocks
     under their schema names."""
 
     def program() -> None:
-        component = (SharedRegistry if type_token == REGISTRY_TYPE else PullerRole)(name, args)
+        # The same plain dict the provider hands the component: only the run-time checks judge it.
+        component: SharedRegistry | PullerRole = (
+            SharedRegistry(name, cast(SharedRegistryArgsDict, args))
+            if type_token == REGISTRY_TYPE
+            else PullerRole(name, cast(PullerRoleArgsDict, args))
+        )
         for schema_name, attribute in OUTPUTS[type_token].items():
             pulumi.export(schema_name, getattr(component, attribute))
 

@@ -1,11 +1,11 @@
 """SharedRegistry under Pulumi's mocks: resources, inputs, parents, outputs and resource identity."""
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 
-from ecr_shared_services import SharedRegistry, SharedRegistryArgs
+from ecr_shared_services import SharedRegistry, SharedRegistryArgs, SharedRegistryArgsDict
 from ecr_shared_services.errors import PolicySizeError, SpecError
 from ecr_shared_services.plan.mock_runtime import MockRun, run_under_mocks
 from ecr_shared_services.plan.mocks import AwsMocks
@@ -16,11 +16,12 @@ ROLE = {"kind": "role", "account_id": "123456789012", "role_names": ["ecsTaskExe
 ORG = {"kind": "organization", "organization_id": "o-a1b2c3d4e5"}
 
 
-def args(repositories: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {"region": "us-east-1", "repositories": repositories, **extra}
+def args(repositories: list[dict[str, Any]], **extra: Any) -> SharedRegistryArgsDict:
+    # Deliberately loose: many tests hand the component input that only the run-time checks refuse.
+    return cast(SharedRegistryArgsDict, {"region": "us-east-1", "repositories": repositories, **extra})
 
 
-def run(spec: dict[str, Any], name: str = "shared", opts: pulumi.ResourceOptions | None = None) -> MockRun:
+def run(spec: SharedRegistryArgsDict, name: str = "shared", opts: pulumi.ResourceOptions | None = None) -> MockRun:
     def program() -> None:
         registry = SharedRegistry(name, spec, opts)
         pulumi.export("repositories", registry.repositories)
