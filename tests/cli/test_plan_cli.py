@@ -69,7 +69,7 @@ def test_plan_exits_2_when_a_stack_has_no_pinned_account(tmp_path: Path, capsys:
     )
     assert main(["plan", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "Pulumi.dev.yaml: aws:allowedAccountIds" in err
+    assert "Pulumi.dev.yaml: no aws:allowedAccountIds" in err
     assert 'add `aws:allowedAccountIds: ["123456789012"]`' in err
 
 

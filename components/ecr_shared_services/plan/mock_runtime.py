@@ -32,13 +32,30 @@ class MockRun:
     def cause(self) -> BaseException | None:
         """The error as the program raised it: Pulumi wraps errors raised while it resolves an input
         (`While processing input: ...`); this unwraps them."""
-        error = self.error
-        while error is not None and error.__cause__ is not None and str(error).startswith("While processing "):
-            error = error.__cause__
-        return error
+        return program_error(self.error) if self.error is not None else None
 
     def of_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_token]
+
+
+def program_error(error: BaseException) -> BaseException:
+    """The innermost error under Pulumi's `While processing ...` wrappers.
+
+    Pulumi's `wait_for_rpcs` re-raises a failed registration `from` itself, so the outermost wrapper is its
+    own `__cause__` and the wrapper it replaced survives only as its `__context__`: the walk follows
+    whichever link leads somewhere new, and never visits an error twice.
+    """
+    seen = {id(error)}
+    while str(error).startswith("While processing "):
+        inner = next(
+            (e for e in (error.__cause__, error.__context__) if e is not None and id(e) not in seen),
+            None,
+        )
+        if inner is None:
+            break
+        seen.add(id(inner))
+        error = inner
+    return error
 
 
 def run_under_mocks(
