@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +24,8 @@ class MockRun:
     registrations: list[Registration]
     outputs: dict[str, Any] = field(default_factory=dict)
     error: BaseException | None = None
+    # The program's error with its traceback, as text: the run's frames are released once it ends.
+    traceback: str = ""
 
     def by_name(self, name: str, type_token: str | None = None) -> Registration:
         found = [r for r in self.registrations if r.name == name and type_token in (None, r.type)]
@@ -74,8 +79,10 @@ def run_under_mocks(
     set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor, organization=organization)
     pulumi.runtime.set_all_config(dict(config or {}), [])
     run = MockRun(monitor.registrations)
+    loops: list[asyncio.AbstractEventLoop] = []
 
     async def main() -> None:
+        loops.append(asyncio.get_running_loop())
         program()
         root = pulumi.runtime.get_root_resource()
         for key, value in getattr(root, "outputs", {}).items():
@@ -85,4 +92,53 @@ def run_under_mocks(
         run_program(main)
     except Exception as exc:
         run.error = exc
+    if run.error is not None:
+        cause = run.cause or run.error
+        run.traceback = "".join(traceback.format_exception(type(cause), cause, cause.__traceback__))
+        if loops:
+            _release_failed_run(loops[0], run.error)
     return run
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and every error it was raised from or during, each once."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is not None and all(current is not seen for seen in found):
+            found.append(current)
+            pending += [current.__cause__, current.__context__]
+    return found
+
+
+def _release_failed_run(loop: asyncio.AbstractEventLoop, error: BaseException) -> None:
+    """Free a failed run's runtime state now, and retrieve the run's error from the futures that hold it.
+
+    A failed registration sets its error on every output of the resource, and on those of every resource
+    that waits for it. The outputs nobody awaited hold it unretrieved until the next run resets the runtime;
+    the garbage collector then reaches them at some later moment and asyncio logs each as "Future exception
+    was never retrieved", in whatever code runs then. The error is the run's own, already in `MockRun.error`:
+    collect them here and let only those pass silently; any other unretrieved error is still logged.
+    """
+    # The tracebacks' frames (and the closures they run) hold the run's resources and outputs: keep their text.
+    for raised in _chain(error):
+        raised.__traceback__ = None
+    reset_runtime()
+    own = program_error(error)
+    previous = loop.get_exception_handler()
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if exc is not None and "future" in context and program_error(exc) is own:
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
+    try:
+        gc.collect()
+    finally:
+        loop.set_exception_handler(previous)

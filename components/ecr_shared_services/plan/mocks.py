@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import difflib
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,12 +26,29 @@ class FailedStackReference(LookupError):
     """A StackReference names a stack whose own plan failed: this stack is blocked, not wrong."""
 
 
+def _ensure_thread_loop() -> None:
+    """Give the calling thread an event loop made in an empty context, unless it has one.
+
+    The SDK's MockMonitor creates one itself in each executor thread it is called on, inside the calling
+    program's context: the loop's own handles then keep that context, and with it the run's root stack
+    and every resource and output of the run, alive for as long as the thread lives.
+    """
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(contextvars.Context().run(asyncio.new_event_loop))
+
+
 class RecordingMonitor(MockMonitor):
     """MockMonitor that also keeps each registration's inputs, parent and options."""
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+
+    def Invoke(self, request: Any) -> Any:
+        _ensure_thread_loop()
+        return super().Invoke(request)  # type: ignore[no-untyped-call]
 
     def _record(self, request: Any, response: Any, read: bool) -> None:
         inputs = deserialize_properties(request.properties if read else request.object)
@@ -54,12 +73,14 @@ class RecordingMonitor(MockMonitor):
         )
 
     def RegisterResource(self, request: Any) -> Any:
+        _ensure_thread_loop()
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             self._record(request, response, read=False)
         return response
 
     def ReadResource(self, request: Any) -> Any:
+        _ensure_thread_loop()
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
         self._record(request, response, read=True)
         return response

@@ -21,7 +21,6 @@ import os
 import runpy
 import signal
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +96,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             type(exc).__name__,
             _message(exc, request["config"]),
             _kind(exc),
-            "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            result.traceback,
         )
     return {
         "outputs": result.outputs,
