@@ -10,6 +10,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+# The runner's defaults, for the help text (the runner itself does not import Pulumi).
+from ecr_shared_services.plan.runner import CPU_FLOOR_SECONDS, CPU_SECONDS_PER_MIB, WALL_PER_CPU
+
 # Exit statuses. 1 is for a valid plan that AWS would refuse (or a program that would fail its preview);
 # 2 is for input the plan cannot use or the specs refuse.
 OK, WOULD_FAIL, BAD_INPUT = 0, 1, 2
@@ -55,13 +58,16 @@ def register(subparsers: Any) -> None:
         "--cpu-limit",
         type=_seconds,
         metavar="SECONDS",
-        help="CPU time each stack's program may use (default: 120 s plus 60 s per MiB of the stack's input)",
+        help=(
+            f"CPU time each stack's program may use (default: {CPU_FLOOR_SECONDS:.0f} s plus "
+            f"{CPU_SECONDS_PER_MIB:.0f} s per MiB of the stack's config and the outputs it reads)"
+        ),
     )
     parser.add_argument(
         "--timeout",
         type=_seconds,
         metavar="SECONDS",
-        help="wall-clock time each stack's program may take (default: 3 times its CPU-time limit)",
+        help=f"wall-clock time each stack's program may take (default: {WALL_PER_CPU:g} times its CPU-time limit)",
     )
     parser.set_defaults(handler=run)
 

@@ -28,7 +28,7 @@ ORGANIZATION = "organization"
 # Default CPU-time limit: a floor, plus time in proportion to the input. Measured: about 3 s of CPU per MiB
 # of input for the largest registry and application stacks measured, so this leaves a wide margin.
 CPU_FLOOR_SECONDS = 120.0
-CPU_SECONDS_PER_MIB = 60.0
+CPU_SECONDS_PER_MIB = 300.0
 # Default wall-clock deadline, as a multiple of the CPU-time limit: room for a machine busy with other work.
 WALL_PER_CPU = 3.0
 # After SIGTERM, how long a worker gets to print its threads' stacks and exit before SIGKILL.
@@ -223,7 +223,7 @@ def plan_project(
     limits: Limits = Limits(),  # frozen, so one shared default is safe
 ) -> ProjectPlan:
     """Run every stack of the project: registries first, then applications with their references answered."""
-    project = load_project(directory)
+    project = load_project(directory.resolve())
     ordered = sorted(project.stacks, key=lambda s: (s.role != "registry", s.name))
     outputs: dict[str, dict[str, Any]] = {}
     failed: list[str] = []
