@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ecr_shared_services.plan.runner import ProjectPlan, plan_project
+from ecr_shared_services.plan.project import StackConfig, load_project
+from ecr_shared_services.plan.runner import ProjectPlan, plan_project, run_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -133,3 +134,15 @@ def test_bad_registry_config_fails_before_anything_is_created(tmp_path: Path) ->
     assert registry.error is not None and registry.error["type"] == "SpecError"
     assert "repositories[0].consumers[0].account_id = '12345'" in registry.error["message"]
     assert registry.resources == ()
+
+
+def test_a_single_account_string_is_refused_by_the_program_itself(tmp_path: Path) -> None:
+    # The plan refuses it before running anything; a real `pulumi up` runs the program with it, and the
+    # engine hands `"987654321098"` over as JSON text, which reads back as a number.
+    project = load_project(copy_project(tmp_path))
+    registry = next(s for s in project.stacks if s.name == "registry")
+    odd = StackConfig(registry.name, registry.path, {**registry.values, "aws:allowedAccountIds": "987654321098"})
+    plan = run_stack(project, odd, {})
+    assert plan.error is not None
+    assert (plan.error["type"], plan.error["kind"]) == ("SpecError", "bad-input")
+    assert "aws:allowedAccountIds = 987654321098: pin exactly one account for this stack" in plan.error["message"]
