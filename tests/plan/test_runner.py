@@ -133,7 +133,7 @@ def test_a_worker_killed_by_a_signal_is_named_by_its_signal(tmp_path: Path) -> N
 
 
 def test_a_partly_written_result_is_a_crash_not_an_unhandled_json_error(tmp_path: Path) -> None:
-    # The worker's argv: [worker, request.json, result.json]. Half a result, then a clean exit.
+    # The worker's argv: [worker, request.json, result.json, cpu seconds]. Half a result, then a clean exit.
     project = make_project(tmp_path, "import sys\nopen(sys.argv[2], 'w').write('{\"outputs\": {')\nos._exit(0)\n")
     proc = run_plan(project)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr

@@ -121,9 +121,9 @@ def run_stack(
         "failed_stacks": list(failed_stacks),
         "organization": organization,
     }
-    cpu, wall = limits.resolve(len(json.dumps(request)))
-    request["cpu_seconds"] = cpu
-    ended = _run_worker(project, stack.name, request, cpu, wall)
+    text = json.dumps(request)
+    cpu, wall = limits.resolve(len(text))
+    ended = _run_worker(project, stack.name, text, cpu, wall)
     where = shown(stack.path)
     if ended.result is None:
         return StackPlan(
@@ -159,12 +159,13 @@ def _stop(proc: subprocess.Popen[str]) -> str:
     return output or ""
 
 
-def _run_worker(project: Project, stack: str, request: dict[str, Any], cpu: float, wall: float) -> WorkerExit:
+def _run_worker(project: Project, stack: str, request: str, cpu: float, wall: float) -> WorkerExit:
     with tempfile.TemporaryDirectory(prefix="shared-registry-plan-") as tmp:
         request_path, result_path = Path(tmp, "request.json"), Path(tmp, "result.json")
-        request_path.write_text(json.dumps(request))
+        request_path.write_text(request)
+        worker = [sys.executable, "-m", "ecr_shared_services.plan.worker", str(request_path), str(result_path)]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ecr_shared_services.plan.worker", str(request_path), str(result_path)],
+            [*worker, f"{cpu:g}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -1,6 +1,6 @@
 """Run one stack's program in this process and write what it did as JSON.
 
-Usage: `python -m ecr_shared_services.plan.worker REQUEST.json RESULT.json`.
+Usage: `python -m ecr_shared_services.plan.worker REQUEST.json RESULT.json [CPU_SECONDS]`.
 
 A process per stack gives each program the clean interpreter a real `pulumi up` gives it (its own
 sys.path, imported modules and runtime globals).
@@ -109,8 +109,8 @@ def main(argv: list[str]) -> int:
     request = json.loads(Path(argv[0]).read_text())
     # Ended by the runner (deadline) or by a signal to the plan: first say where every thread was.
     faulthandler.register(signal.SIGTERM, all_threads=True, chain=True)
-    if request.get("cpu_seconds"):
-        limit_cpu_time(float(request["cpu_seconds"]))
+    if len(argv) > 2:
+        limit_cpu_time(float(argv[2]))
     result = json.dumps(run(request), default=str)
     # Written whole or not at all: a worker ended mid-write leaves no half a result behind.
     partial = Path(argv[1] + ".partial")
