@@ -146,3 +146,20 @@ def test_a_single_account_string_is_refused_by_the_program_itself(tmp_path: Path
     assert plan.error is not None
     assert (plan.error["type"], plan.error["kind"]) == ("SpecError", "bad-input")
     assert "aws:allowedAccountIds = 987654321098: pin exactly one account for this stack" in plan.error["message"]
+
+
+def test_a_misspelt_config_key_is_named_beside_the_error_it_causes(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    path = project / "stacks" / "Pulumi.payments.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["config"]["ecr:organisationId"] = data["config"].pop("ecr:organizationId")
+    path.write_text(yaml.safe_dump(data))
+    payments = plan_project(project).stack("payments")
+    assert payments.error is not None and payments.error["type"] == "AccessNotGrantedError"
+    assert payments.warnings == (
+        "config key 'ecr:organisationId' is never read by the program; did you mean 'ecr:organizationId'?",
+    )
+
+
+def test_the_example_stacks_read_every_key_of_their_config(plan: ProjectPlan) -> None:
+    assert [s.warnings for s in plan.stacks] == [(), (), ()]

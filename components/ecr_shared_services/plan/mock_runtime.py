@@ -14,7 +14,7 @@ from pulumi.runtime.mocks import set_mocks
 
 from ecr_shared_services.plan.mocks import AwsMocks, RecordingMonitor
 from ecr_shared_services.plan.registration import Registration
-from ecr_shared_services.plan.sdk_internals import reset_runtime, run_program
+from ecr_shared_services.plan.sdk_internals import reset_runtime, run_program, set_config_noting_reads
 
 
 @dataclass
@@ -26,6 +26,8 @@ class MockRun:
     error: BaseException | None = None
     # The program's error with its traceback, as text: the run's frames are released once it ends.
     traceback: str = ""
+    # Every config key the program looked up, set or not.
+    config_asked: set[str] = field(default_factory=set)
 
     def by_name(self, name: str, type_token: str | None = None) -> Registration:
         found = [r for r in self.registrations if r.name == name and type_token in (None, r.type)]
@@ -77,8 +79,8 @@ def run_under_mocks(
     reset_runtime()
     monitor = RecordingMonitor(mocks)
     set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor, organization=organization)
-    pulumi.runtime.set_all_config(dict(config or {}), [])
-    run = MockRun(monitor.registrations)
+    asked = set_config_noting_reads(dict(config or {}))
+    run = MockRun(monitor.registrations, config_asked=asked)
     loops: list[asyncio.AbstractEventLoop] = []
 
     async def main() -> None:

@@ -142,7 +142,7 @@ def run_stack(
         ended.result["outputs"],
         ended.result["error"],
         stack.values,
-        (),
+        tuple(ended.result.get("warnings") or ()),
         where,
     )
 

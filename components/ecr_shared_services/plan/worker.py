@@ -29,6 +29,7 @@ import pulumi
 from ecr_shared_services.errors import SpecError
 from ecr_shared_services.plan.mock_runtime import run_under_mocks
 from ecr_shared_services.plan.mocks import AwsMocks, FailedStackReference, UnknownStackReference
+from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, PROGRAM_ERROR, Kind, stack_error
 
 # Between the CPU-time limit's SIGXCPU and the kernel's SIGKILL: time for the stack dump.
@@ -102,7 +103,32 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         "outputs": result.outputs,
         "resources": [dataclasses.asdict(r) for r in result.registrations],
         "error": error,
+        "warnings": unread_config(request["config"], result.config_asked, result.registrations, error is None),
     }
+
+
+def unread_config(
+    config: dict[str, str], asked: set[str], resources: list[Registration], finished: bool
+) -> list[str]:
+    """A warning per config key the program never looked up: most often a misspelt key, which does nothing.
+
+    A program stopped by an error may not have asked for everything yet: then only the keys close to one it
+    asked for and did not find are named.
+    """
+    # Keys of a provider's namespace (aws:profile, ...) are read by the provider, which offline is not started.
+    skipped = {r.type.split(":")[0] for r in resources} | {"pulumi"}
+    missing = sorted(key for key in asked if key not in config)
+    warnings = []
+    for key in sorted(set(config) - asked):
+        if key.split(":")[0] in skipped:
+            continue
+        closest = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
+        if not closest and finished:
+            closest = difflib.get_close_matches(key, sorted(asked), n=1, cutoff=0.6)
+        if closest or finished:
+            hint = f"; did you mean {closest[0]!r}?" if closest else ""
+            warnings.append(f"config key {key!r} is never read by the program{hint}")
+    return warnings
 
 
 def main(argv: list[str]) -> int:
