@@ -8,7 +8,8 @@ from ecr_shared_services.errors import SpecError, Violation
 def pinned_account(stack_kind: str) -> str:
     """The account pinned with aws:allowedAccountIds (one account per stack)."""
     allowed = pulumi.Config("aws").get_object("allowedAccountIds") or []
-    if len(allowed) != 1:
+    # A bare `"987654321098"` reaches the program as the number 987654321098: refuse it, do not index it.
+    if not isinstance(allowed, list) or len(allowed) != 1:
         raise SpecError(
             f"{stack_kind} stack {pulumi.get_stack()}",
             [

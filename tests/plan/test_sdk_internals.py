@@ -18,7 +18,13 @@ def test_every_sdk_internal_the_adapter_needs_is_present() -> None:
 
 
 def test_only_the_adapter_imports_private_sdk_modules() -> None:
-    private = {"pulumi.runtime.settings", "pulumi.runtime.stack", "pulumi.runtime.sync_await", "pulumi.runtime.rpc"}
+    private = {
+        "pulumi.runtime.settings",
+        "pulumi.runtime.stack",
+        "pulumi.runtime.sync_await",
+        "pulumi.runtime.rpc",
+        "pulumi.runtime.config",
+    }
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         if path.name == "sdk_internals.py":

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ecr_shared_services.plan.runner import ProjectPlan, plan_project
+from ecr_shared_services.plan.project import StackConfig, load_project
+from ecr_shared_services.plan.runner import ProjectPlan, plan_project, run_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,11 +136,30 @@ def test_bad_registry_config_fails_before_anything_is_created(tmp_path: Path) ->
     assert registry.resources == ()
 
 
-def test_a_program_that_never_finishes_is_reported_with_its_stack(tmp_path: Path) -> None:
+def test_a_single_account_string_is_refused_by_the_program_itself(tmp_path: Path) -> None:
+    # The plan refuses it before running anything; a real `pulumi up` runs the program with it, and the
+    # engine hands `"987654321098"` over as JSON text, which reads back as a number.
+    project = load_project(copy_project(tmp_path))
+    registry = next(s for s in project.stacks if s.name == "registry")
+    odd = StackConfig(registry.name, registry.path, {**registry.values, "aws:allowedAccountIds": "987654321098"})
+    plan = run_stack(project, odd, {})
+    assert plan.error is not None
+    assert (plan.error["type"], plan.error["kind"]) == ("SpecError", "bad-input")
+    assert "aws:allowedAccountIds = 987654321098: pin exactly one account for this stack" in plan.error["message"]
+
+
+def test_a_misspelt_config_key_is_named_beside_the_error_it_causes(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    (project / "stacks" / "__main__.py").write_text("import time\n\ntime.sleep(600)\n")
-    result = plan_project(project, deadline_seconds=2)
-    registry = result.stack("registry")
-    assert registry.error is not None and registry.error["type"] == "WorkerFailed"
-    assert registry.error["message"].startswith("the program of stack registry did not finish")
-    assert "time.sleep" in registry.error["message"] or "__main__.py" in registry.error["message"]
+    path = project / "stacks" / "Pulumi.payments.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["config"]["ecr:organisationId"] = data["config"].pop("ecr:organizationId")
+    path.write_text(yaml.safe_dump(data))
+    payments = plan_project(project).stack("payments")
+    assert payments.error is not None and payments.error["type"] == "AccessNotGrantedError"
+    assert payments.warnings == (
+        "config key 'ecr:organisationId' is never read by the program; did you mean 'ecr:organizationId'?",
+    )
+
+
+def test_the_example_stacks_read_every_key_of_their_config(plan: ProjectPlan) -> None:
+    assert [s.warnings for s in plan.stacks] == [(), (), ()]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,12 +18,37 @@ from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.sdk_internals import deserialize_properties
 
 
+class UnknownStackReference(LookupError):
+    """A StackReference names a stack the project does not have (or has not planned yet): bad input."""
+
+
+class FailedStackReference(LookupError):
+    """A StackReference names a stack whose own plan failed: this stack is blocked, not wrong."""
+
+
+def _ensure_thread_loop() -> None:
+    """Give the calling thread an event loop made in an empty context, unless it has one.
+
+    The SDK's MockMonitor creates one itself in each executor thread it is called on, inside the calling
+    program's context: the loop's own handles then keep that context, and with it the run's root stack
+    and every resource and output of the run, alive for as long as the thread lives.
+    """
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(contextvars.Context().run(asyncio.new_event_loop))
+
+
 class RecordingMonitor(MockMonitor):
     """MockMonitor that also keeps each registration's inputs, parent and options."""
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+
+    def Invoke(self, request: Any) -> Any:
+        _ensure_thread_loop()
+        return super().Invoke(request)  # type: ignore[no-untyped-call]
 
     def _record(self, request: Any, response: Any, read: bool) -> None:
         inputs = deserialize_properties(request.properties if read else request.object)
@@ -45,12 +73,14 @@ class RecordingMonitor(MockMonitor):
         )
 
     def RegisterResource(self, request: Any) -> Any:
+        _ensure_thread_loop()
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             self._record(request, response, read=False)
         return response
 
     def ReadResource(self, request: Any) -> Any:
+        _ensure_thread_loop()
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
         self._record(request, response, read=True)
         return response
@@ -62,7 +92,35 @@ class AwsMocks(pulumi.runtime.Mocks):
 
     account_id: str
     region: str
+    # The outputs of the stacks planned before this one, by `project/stack`.
     stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Every stack of the project (`project/stack`) and those that failed above: to say why a reference fails.
+    project_stacks: tuple[str, ...] = ()
+    failed_stacks: tuple[str, ...] = ()
+
+    def referenced_outputs(self, target: str) -> dict[str, Any]:
+        """The outputs a StackReference to `target` reads, or why there are none."""
+        # Offline there is one organization: match on project/stack.
+        key = "/".join(target.split("/")[-2:])
+        if key in self.stack_outputs:
+            return self.stack_outputs[key]
+        if key in self.failed_stacks:
+            raise FailedStackReference(
+                f"stack reference {target!r}: stack {key!r} failed above, so this stack cannot read its outputs; "
+                "fix that stack first"
+            )
+        if key in self.project_stacks:
+            raise UnknownStackReference(
+                f"stack reference {target!r}: stack {key!r} is not planned before this one "
+                f"(registry stacks are planned first; planned so far: {sorted(self.stack_outputs)})"
+            )
+        closest = difflib.get_close_matches(key, self.project_stacks, n=1, cutoff=0.6)
+        prefix = target[: -len(key)] if target.endswith(key) else ""
+        hint = f"; did you mean {prefix + closest[0]!r}?" if closest else ""
+        raise UnknownStackReference(
+            f"stack reference {target!r}: no stack {key!r} in this project; its stacks are "
+            f"{', '.join(sorted(self.project_stacks)) or 'none'}{hint}"
+        )
 
     @property
     def partition(self) -> str:
@@ -73,13 +131,7 @@ class AwsMocks(pulumi.runtime.Mocks):
         kind = args.typ
         if kind == "pulumi:pulumi:StackReference":
             target = str(inputs.get("name") or args.resource_id or "")
-            # Offline there is one organization: match on project/stack.
-            key = "/".join(target.split("/")[-2:])
-            if key not in self.stack_outputs:
-                raise LookupError(
-                    f"stack reference {target!r}: no stack {key!r} in this plan; planned: {sorted(self.stack_outputs)}"
-                )
-            return target, {"name": target, "outputs": self.stack_outputs[key], "secretOutputNames": []}
+            return target, {"name": target, "outputs": self.referenced_outputs(target), "secretOutputNames": []}
         if kind == "aws:ecr/repository:Repository":
             ref = RepositoryRef(self.partition, self.region, self.account_id, inputs["name"])
             return inputs["name"], {**inputs, "arn": ref.arn, "repositoryUrl": ref.url, "registryId": self.account_id}

@@ -3,16 +3,49 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ecr_shared_services.errors import SpecError, Violation
-
 ROLE_KEY = "ecr:stackRole"
 ROLES = ("registry", "application")
+ACCOUNTS_KEY = "aws:allowedAccountIds"
+# The C loader reads large configs many times faster; both give the same values.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """One thing wrong with one project file: which file, what is wrong, and how to fix it."""
+
+    path: str
+    problem: str
+    fix: str = ""
+
+    def render(self) -> str:
+        return f"{self.path}: {self.problem}" + (f". Fix: {self.fix}" if self.fix else "")
+
+
+class ProjectError(ValueError):
+    """Project files the plan cannot use: one line per problem, each naming its file."""
+
+    def __init__(self, problems: Iterable[FileProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(p.render() for p in self.problems))
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when under it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def _fail(path: Path, problem: str, fix: str = "") -> ProjectError:
+    return ProjectError([FileProblem(shown(path), problem, fix)])
 
 
 @dataclass(frozen=True)
@@ -33,8 +66,8 @@ class StackConfig:
 
     @property
     def account_id(self) -> str:
-        allowed = self.values.get("aws:allowedAccountIds") or []
-        return str(allowed[0]) if allowed else ""
+        allowed = self.values.get(ACCOUNTS_KEY)
+        return str(allowed[0]) if isinstance(allowed, list) and allowed else ""
 
     def engine_config(self) -> dict[str, str]:
         """Config as the engine passes it: strings as they are, structured values as JSON text."""
@@ -49,54 +82,122 @@ class Project:
     stacks: tuple[StackConfig, ...]
 
 
-def load_project(directory: Path) -> Project:
-    """Load Pulumi.yaml and every `Pulumi.<stack>.yaml` in its stack config directory."""
-    manifest_path = directory / "Pulumi.yaml"
-    if not manifest_path.is_file():
-        raise SpecError(
-            "project",
-            [
-                Violation(
-                    str(directory),
-                    str(manifest_path),
-                    "no Pulumi.yaml here",
-                    "run from the project directory or pass it as an argument",
-                )
-            ],
+def read_yaml(path: Path) -> Any:
+    """The YAML document in `path`, or a ProjectError saying in one line why it cannot be read."""
+    if path.is_dir():
+        raise _fail(path, "is a directory, not a YAML file", "remove or rename it")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _fail(path, f"is not UTF-8 text (byte {error.start} is {error.object[error.start]:#04x})") from None
+    except OSError as error:
+        raise _fail(path, f"cannot be read: {error.strerror}") from None
+    try:
+        return yaml.load(text, Loader=_LOADER)  # a safe loader, C or pure Python
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or " ".join(str(error).split())
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise _fail(path, f"is not valid YAML: {problem}{where}") from None
+
+
+def _mapping(path: Path, value: Any, what: str, fix: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(path, f"{what} must be a mapping, found {_kind(value)}", fix)
+    return value
+
+
+def _kind(value: Any) -> str:
+    kinds = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _manifest(directory: Path) -> dict[str, Any]:
+    path = directory / "Pulumi.yaml"
+    if not path.exists():
+        raise _fail(directory, "no Pulumi.yaml here", "run from the project directory or pass it as an argument")
+    manifest = _mapping(path, read_yaml(path), "the file", "write the project settings as `key: value` lines")
+    name = manifest.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(path, f"the project needs a `name`, found {name!r}", "add `name: my-project`")
+    return manifest
+
+
+def _directory_setting(directory: Path, manifest: dict[str, Any], key: str) -> Path:
+    value = manifest.get(key, ".")
+    if not isinstance(value, str):
+        raise _fail(directory / "Pulumi.yaml", f"`{key}` must be a path, found {_kind(value)}")
+    return directory / value
+
+
+def _stack_configs(config_dir: Path, manifest_path: Path) -> list[StackConfig]:
+    if not config_dir.is_dir():
+        raise _fail(
+            manifest_path,
+            f"stackConfigDir {shown(config_dir)!r} is not a directory, so there are no stack configs to plan",
+            "correct stackConfigDir, or remove it when the stack configs sit beside Pulumi.yaml",
         )
-    manifest = yaml.safe_load(manifest_path.read_text()) or {}
-    config_dir = directory / str(manifest.get("stackConfigDir", "."))
     stacks = []
     for path in sorted(config_dir.glob("Pulumi.*.yaml")):
-        stack = path.name[len("Pulumi.") : -len(".yaml")]
-        data = yaml.safe_load(path.read_text()) or {}
-        stacks.append(StackConfig(stack, path, dict(data.get("config") or {})))
-    problems = [
-        Violation(
-            f"{s.path.name}: {ROLE_KEY}",
-            s.role or None,
-            f"each stack sets {ROLE_KEY} to one of {ROLES}",
-            f"add `{ROLE_KEY}: registry` or `{ROLE_KEY}: application`",
+        data = _mapping(path, read_yaml(path), "the file", "start it with `config:`")
+        values = _mapping(path, data.get("config"), "`config`", "write each setting as `namespace:key: value`")
+        stacks.append(StackConfig(path.name[len("Pulumi.") : -len(".yaml")], path, dict(values)))
+    if not stacks:
+        raise _fail(
+            config_dir,
+            "no stack configs here (looked for Pulumi.<stack>.yaml): a plan of nothing proves nothing",
+            "add a stack config, or point stackConfigDir in Pulumi.yaml at the directory holding them",
         )
-        for s in stacks
-        if s.role not in ROLES
-    ]
-    problems += [
-        Violation(
-            f"{s.path.name}: aws:allowedAccountIds",
-            None,
-            "the offline plan needs each stack's account, pinned the standard way",
-            'add `aws:allowedAccountIds: ["123456789012"]` (it also stops deploys to the wrong account)',
+    return stacks
+
+
+def _stack_problems(stack: StackConfig) -> list[FileProblem]:
+    where = shown(stack.path)
+    problems = []
+    if stack.role not in ROLES:
+        problems.append(
+            FileProblem(
+                where,
+                f"{ROLE_KEY} is {stack.values.get(ROLE_KEY)!r}; each stack sets it to one of {', '.join(ROLES)}",
+                f"add `{ROLE_KEY}: registry` or `{ROLE_KEY}: application`",
+            )
         )
-        for s in stacks
-        if not s.account_id
-    ]
-    problems += [
-        Violation(f"{s.path.name}: aws:region", None, "each stack needs its region", "add `aws:region: us-east-1`")
-        for s in stacks
-        if not s.region
-    ]
+    allowed = stack.values.get(ACCOUNTS_KEY)
+    if allowed is not None and not isinstance(allowed, list):
+        problems.append(
+            FileProblem(
+                where,
+                f"{ACCOUNTS_KEY} must be a list of account IDs, found {_kind(allowed)} {allowed!r}",
+                f'write it as a list: `{ACCOUNTS_KEY}: ["{allowed}"]`',
+            )
+        )
+    elif not stack.account_id:
+        problems.append(
+            FileProblem(
+                where,
+                f"no {ACCOUNTS_KEY}: the offline plan needs each stack's account, pinned the standard way",
+                f'add `{ACCOUNTS_KEY}: ["123456789012"]` (it also stops deploys to the wrong account)',
+            )
+        )
+    if not stack.region:
+        problems.append(FileProblem(where, "no aws:region: each stack needs its region", "add `aws:region: us-east-1`"))
+    return problems
+
+
+def load_project(directory: Path) -> Project:
+    """Load Pulumi.yaml and every `Pulumi.<stack>.yaml` in its stack config directory.
+
+    Raises ProjectError, one line per problem, for anything that is not a project the plan can run.
+    """
+    manifest = _manifest(directory)
+    manifest_path = directory / "Pulumi.yaml"
+    stacks = _stack_configs(_directory_setting(directory, manifest, "stackConfigDir"), manifest_path)
+    problems = [problem for stack in stacks for problem in _stack_problems(stack)]
     if problems:
-        raise SpecError(f"project {manifest.get('name')}", problems)
-    main = directory / str(manifest.get("main", "."))
+        raise ProjectError(problems)
+    main = _directory_setting(directory, manifest, "main")
+    if not main.exists():
+        raise _fail(manifest_path, f"main {shown(main)!r} does not exist", "point `main` at the program's directory")
     return Project(str(manifest["name"]), directory, main, tuple(stacks))

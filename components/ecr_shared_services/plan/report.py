@@ -9,6 +9,7 @@ from typing import Any
 from ecr_shared_services.plan.access_matrix import AccessCell, unexpected_denials
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
+from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, CRASHED, TIMED_OUT
 
 # Input properties that hold policy documents, by resource type.
 POLICY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -58,6 +59,17 @@ def _matrix_lines(cells: list[AccessCell]) -> list[str]:
     return lines
 
 
+def _consequence(stack: StackPlan) -> str:
+    kind = stack.error_kind
+    if kind == BAD_INPUT:
+        return "bad input, the preview of this stack would fail"
+    if kind == BLOCKED:
+        return "not planned, it reads a stack that failed above"
+    if kind in (CRASHED, TIMED_OUT):
+        return "the offline run of this stack's program did not finish"
+    return "the preview of this stack would fail"
+
+
 def render_text(plan: ProjectPlan, cells: list[AccessCell]) -> str:
     lines: list[str] = [f"Project {plan.project}: {len(plan.stacks)} stacks, planned offline (no AWS calls)", ""]
     for stack in plan.stacks:
@@ -79,21 +91,44 @@ def render_text(plan: ProjectPlan, cells: list[AccessCell]) -> str:
                 lines.append(f"    {key}: {shown}")
         lines += [f"  WARNING: {warning}" for warning in stack.warnings]
         if stack.error:
-            lines.append(f"  ERROR ({stack.error['type']}): the preview of this stack would fail:")
+            lines.append(f"  ERROR ({stack.error['type']}): {_consequence(stack)}:")
             lines += ["    " + line for line in stack.error["message"].splitlines()]
         lines.append("")
     lines += _matrix_lines(cells)
-    failed = [s.stack for s in plan.stacks if not s.ok]
     denied = unexpected_denials(cells)
     lines += [f"DENIED: {c.role_arn} cannot pull {c.repository} it asks for: {c.message}" for c in denied]
-    lines.append(
-        "Every stack plans cleanly: each application is granted every repository it pulls."
-        if not failed and not denied
-        else f"{len(failed)} stack(s) would fail: {', '.join(failed)}"
-        if failed
-        else f"{len(denied)} requested pull(s) would be denied"
-    )
+    lines.append(_summary(plan, denied))
     return "\n".join(lines)
+
+
+def _summary(plan: ProjectPlan, denied: list[AccessCell]) -> str:
+    failed = [s.stack for s in plan.stacks if not s.ok and s.error_kind != BLOCKED]
+    blocked = [s.stack for s in plan.stacks if s.error_kind == BLOCKED]
+    if not failed and not blocked:
+        if denied:
+            return f"{len(denied)} requested pull(s) would be denied"
+        return "Every stack plans cleanly: each application is granted every repository it pulls."
+    text = f"{len(failed)} stack(s) would fail: {', '.join(failed)}"
+    if blocked:
+        text += f"; {len(blocked)} stack(s) read a stack that failed and were not planned: {', '.join(blocked)}"
+    return text
+
+
+# One line of the CLI's message per stack with bad input; the report above has the whole message.
+BAD_INPUT_LINE_CHARACTERS = 400
+
+
+def bad_input_lines(plan: ProjectPlan) -> list[str]:
+    """One line per stack whose input is bad (a config the specs refuse, a reference to no stack)."""
+    lines = []
+    for stack in plan.stacks:
+        if stack.error is None or stack.error_kind != BAD_INPUT:
+            continue
+        message = " ".join(part.strip() for part in stack.error["message"].splitlines() if part.strip())
+        if len(message) > BAD_INPUT_LINE_CHARACTERS:
+            message = message[:BAD_INPUT_LINE_CHARACTERS] + "... (the whole message is in the report)"
+        lines.append(f"{stack.config_file or stack.stack}: stack {stack.stack} has bad input: {message}")
+    return lines
 
 
 def render_json(plan: ProjectPlan, cells: list[AccessCell]) -> str:

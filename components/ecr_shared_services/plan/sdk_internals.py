@@ -1,9 +1,10 @@
 """The one place that touches Pulumi SDK internals the mock runtime needs and the SDK does not export.
 
 The offline plan runs a program in-process under `set_mocks`, which the SDK supports for unit tests
-but not for running whole stack programs repeatedly. Doing that needs four private pieces: resetting
+but not for running whole stack programs repeatedly. Doing that needs five private pieces: resetting
 the runtime's module-level state, running a program function the way the language host does, awaiting
-a coroutine from synchronous code, and decoding a resource request's protobuf properties. If an SDK
+a coroutine from synchronous code, decoding a resource request's protobuf properties, and seeing which
+config keys a program asks for. If an SDK
 upgrade moves any of them, `check_sdk_internals()` (run by the tests) names the missing piece.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-from pulumi.runtime import rpc, settings
+from pulumi.runtime import config, rpc, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -25,6 +26,7 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("pulumi.runtime.stack", "run_pulumi_func"),
     ("pulumi.runtime.sync_await", "_sync_await"),
     ("pulumi.runtime.rpc", "deserialize_properties"),
+    ("pulumi.runtime.config", "CONFIG"),
 )
 
 
@@ -67,3 +69,24 @@ def deserialize_properties(struct: Any) -> dict[str, Any]:
         return dict(rpc.deserialize_properties(struct))
 
     return sync_await(decode())
+
+
+class _AskedConfig(dict[str, Any]):
+    """The program's config, noting every key looked up in it (the SDK asks `key in config` first)."""
+
+    def __init__(self, values: dict[str, str], asked: set[str]) -> None:
+        super().__init__(values)
+        self.asked = asked
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.asked.add(key)
+        return super().__contains__(key)
+
+
+def set_config_noting_reads(values: dict[str, str]) -> set[str]:
+    """Set the program's config, as `set_all_config` does; the returned set fills with every key it asks for."""
+    asked: set[str] = set()
+    config.set_all_config({}, [])
+    config.CONFIG.set(_AskedConfig(values, asked))
+    return asked

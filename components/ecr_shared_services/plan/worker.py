@@ -1,26 +1,87 @@
-"""Run one stack program in a fresh process: `python -m ecr_shared_services.plan.worker REQUEST.json RESULT.json`.
+"""Run one stack's program in this process and write what it did as JSON.
+
+Usage: `python -m ecr_shared_services.plan.worker REQUEST.json RESULT.json [CPU_SECONDS]`.
 
 A process per stack gives each program the clean interpreter a real `pulumi up` gives it (its own
 sys.path, imported modules and runtime globals).
+
+Exit status: 0 once RESULT.json is complete (the program's own error, if any, is inside it). A program
+that uses up its CPU-time limit is ended by SIGXCPU; SIGTERM ends the worker. Either signal first
+writes every thread's stack to stderr, so the report can say where the program was.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import faulthandler
 import json
+import math
+import os
 import runpy
+import signal
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
+import pulumi
+
+from ecr_shared_services.errors import SpecError
 from ecr_shared_services.plan.mock_runtime import run_under_mocks
-from ecr_shared_services.plan.mocks import AwsMocks
+from ecr_shared_services.plan.mocks import AwsMocks, FailedStackReference, UnknownStackReference
+from ecr_shared_services.plan.registration import Registration
+from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, PROGRAM_ERROR, Kind, stack_error
+
+# Between the CPU-time limit's SIGXCPU and the kernel's SIGKILL: time for the stack dump.
+CPU_GRACE_SECONDS = 5
+
+
+def limit_cpu_time(seconds: float) -> None:
+    """Bound the CPU time this process may use: a runaway loop is stopped whatever the machine's load.
+
+    A busy machine makes a valid program take longer on the wall clock, but not use more CPU, so this
+    limit does not make plans flaky; the wall-clock deadline the runner keeps can then be generous.
+    """
+    if sys.platform == "win32":  # no RLIMIT_CPU there: the runner's wall-clock deadline still applies
+        return
+    import resource
+
+    soft = max(1, math.ceil(seconds))
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    wanted_hard = soft + CPU_GRACE_SECONDS
+    hard = wanted_hard if hard == resource.RLIM_INFINITY else min(hard, wanted_hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (min(soft, hard), hard))
+    # SIGXCPU's default action dumps core: never into the user's project directory.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+    faulthandler.register(signal.SIGXCPU, all_threads=True, chain=True)
+
+
+def _kind(exc: BaseException) -> Kind:
+    if isinstance(exc, (SpecError, UnknownStackReference, pulumi.ConfigMissingError)):
+        return BAD_INPUT
+    if isinstance(exc, FailedStackReference):
+        return BLOCKED
+    return PROGRAM_ERROR
+
+
+def _message(exc: BaseException, config: dict[str, str]) -> str:
+    message = str(exc)
+    if isinstance(exc, pulumi.ConfigMissingError):
+        # A missing required key is usually a misspelt one: name the closest key the config does have.
+        closest = difflib.get_close_matches(exc.key, [k for k in config if k not in (exc.key,)], n=1, cutoff=0.6)
+        if closest:
+            message += f"; the config has {closest[0]!r}: did you mean that?"
+    return message
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:
-    mocks = AwsMocks(request["account_id"], request["region"], request.get("stack_outputs") or {})
+    mocks = AwsMocks(
+        request["account_id"],
+        request["region"],
+        request.get("stack_outputs") or {},
+        tuple(request.get("project_stacks") or ()),
+        tuple(request.get("failed_stacks") or ()),
+    )
     result = run_under_mocks(
         lambda: runpy.run_path(request["main"], run_name="__main__"),
         mocks,
@@ -32,23 +93,55 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
     error = None
     if result.cause is not None:
         exc = result.cause
-        error = {
-            "type": type(exc).__name__,
-            "message": str(exc),
-            "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-        }
+        error = stack_error(
+            type(exc).__name__,
+            _message(exc, request["config"]),
+            _kind(exc),
+            result.traceback,
+        )
     return {
         "outputs": result.outputs,
         "resources": [dataclasses.asdict(r) for r in result.registrations],
         "error": error,
+        "warnings": unread_config(request["config"], result.config_asked, result.registrations, error is None),
     }
+
+
+def unread_config(
+    config: dict[str, str], asked: set[str], resources: list[Registration], finished: bool
+) -> list[str]:
+    """A warning per config key the program never looked up: most often a misspelt key, which does nothing.
+
+    A program stopped by an error may not have asked for everything yet: then only the keys close to one it
+    asked for and did not find are named.
+    """
+    # Keys of a provider's namespace (aws:profile, ...) are read by the provider, which offline is not started.
+    skipped = {r.type.split(":")[0] for r in resources} | {"pulumi"}
+    missing = sorted(key for key in asked if key not in config)
+    warnings = []
+    for key in sorted(set(config) - asked):
+        if key.split(":")[0] in skipped:
+            continue
+        closest = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
+        if not closest and finished:
+            closest = difflib.get_close_matches(key, sorted(asked), n=1, cutoff=0.6)
+        if closest or finished:
+            hint = f"; did you mean {closest[0]!r}?" if closest else ""
+            warnings.append(f"config key {key!r} is never read by the program{hint}")
+    return warnings
 
 
 def main(argv: list[str]) -> int:
     request = json.loads(Path(argv[0]).read_text())
-    # A program that never finishes leaves every thread's stack on stderr for the report, then exits.
-    faulthandler.dump_traceback_later(float(request.get("deadline_seconds", 120)), exit=True)
-    Path(argv[1]).write_text(json.dumps(run(request), default=str))
+    # Ended by the runner (deadline) or by a signal to the plan: first say where every thread was.
+    faulthandler.register(signal.SIGTERM, all_threads=True, chain=True)
+    if len(argv) > 2:
+        limit_cpu_time(float(argv[2]))
+    result = json.dumps(run(request), default=str)
+    # Written whole or not at all: a worker ended mid-write leaves no half a result behind.
+    partial = Path(argv[1] + ".partial")
+    partial.write_text(result)
+    os.replace(partial, argv[1])
     return 0
 
 
