@@ -118,7 +118,7 @@ PAYMENTS = "stacks/Pulumi.payments.yaml"
 CHECKOUT = "stacks/Pulumi.checkout.yaml"
 
 # (what is wrong, how to make it so, the file the message names, what the message says)
-BAD_INPUTS: list[tuple[str, Callable[[Path], None], str, str]] = [
+BAD_INPUTS: list[tuple[str, Callable[[Path], object], str, str]] = [
     (
         "Pulumi.yaml is not YAML",
         lambda p: (p / "Pulumi.yaml").write_text("name: [ecr\nmain: stacks/\n"),
