@@ -174,7 +174,7 @@ BAD_INPUTS: list[tuple[str, Callable[[Path], object], str, str]] = [
         "a typo'd spec key",
         lambda p: replace(p / REGISTRY, "consumers:", "consumer:"),
         "Pulumi.registry.yaml",
-        "stack registry has bad input: SharedRegistryArgs: 1 invalid value: - repositories[0].consumer = ",
+        "stack registry has bad input: SharedRegistryArgs: 1 invalid value: - ESS002 repositories[0].consumer = ",
     ),
     (
         "an 11-digit account",
