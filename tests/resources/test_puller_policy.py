@@ -142,3 +142,20 @@ def test_protect_and_the_aws_managed_kms_key_reach_the_repository() -> None:
     assert (kept.protect, scratch.protect) == (True, False)
     # No key ARN: ECR uses the AWS-managed key, so no kms_key input that could drift.
     assert kept.inputs["encryptionConfigurations"] == [{"encryptionType": "KMS"}]
+
+
+def test_lambda_deployers_from_other_resources_are_granted_once_they_resolve() -> None:
+    deployer = pulumi.Output.from_input(f"arn:aws:iam::{APP}:role/deploy/lambda-deployer")
+    spec = {
+        "region": "us-east-1",
+        "repositories": [
+            {"name": "fn", "consumers": [{"kind": "lambda", "account_id": APP, "deployer_role_arns": [deployer]}]}
+        ],
+    }
+    result = run_under_mocks(lambda: SharedRegistry("shared", spec), AwsMocks("987654321098", "us-east-1"))
+    assert result.error is None
+    statements = json.loads(result.by_name("shared-fn-policy").inputs["policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["PullLambdaService", "PullLambdaDeployers"]
+    assert statements[1]["Condition"] == {
+        "ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{APP}:role/deploy/lambda-deployer"}
+    }
