@@ -70,6 +70,7 @@ CATALOG: dict[str, str] = {
     "ESS412": "trust setting of another service",
     "ESS413": "Fargate cluster without its region",
     "ESS414": "role-creation setting on an existing role",
+    "ESS415": "existing role in another account",
     "ESS501": "stack role not set",
     "ESS502": "stack account not pinned",
 }

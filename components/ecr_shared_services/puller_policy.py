@@ -57,7 +57,7 @@ class PullerPolicy(pulumi.ComponentResource):
 
         account_id: pulumi.Input[str] = spec.account_id or aws.get_caller_identity_output(opts=invoke).account_id
         region: pulumi.Input[str] = aws.get_region_output(opts=invoke).region if spec.cloudwatch_log_groups else ""
-        role = pulumi.Output.from_input(spec.role).apply(check_resolved_role)
+        role = pulumi.Output.all(spec.role, account_id).apply(lambda values: check_resolved_role(*values))
         arns = pulumi.Output.all(*spec.repository_arns, *spec.named_repository_arns())
         texts = pulumi.Output.all(role, arns, region, account_id).apply(
             lambda values: _render(spec, values[0], list(values[1]), values[2], values[3])

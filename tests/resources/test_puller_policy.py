@@ -88,6 +88,16 @@ def test_a_bad_role_from_an_output_stops_before_anything_is_attached() -> None:
     assert not result.of_type(ROLE_POLICY)
 
 
+def test_a_role_arn_of_another_account_is_refused_when_it_resolves() -> None:
+    # IAM attaches by role name, in the provider's account: a role ARN of another account would silently
+    # give the policy to a namesake.
+    other = pulumi.Output.from_input("arn:aws:iam::210987654321:role/ecsTaskExecutionRole")
+    result = run({"role": other, "repository_arns": [ARN]})
+    assert isinstance(result.cause, SpecError)
+    assert [(v.field, v.code) for v in result.cause.violations] == [("role", "ESS415")]
+    assert not result.of_type(ROLE_POLICY)
+
+
 def test_a_managed_policy_over_its_quota_is_refused() -> None:
     arns = [f"arn:aws:ecr:us-east-1:987654321098:repository/service-{i:04d}" for i in range(100)]
     result = run({"role": "r", "repository_arns": arns, "attach_as": "managed"})

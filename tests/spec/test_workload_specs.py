@@ -168,6 +168,7 @@ def test_pod_roles_say_that_nodes_pull_the_pods_images() -> None:
         ({"role": "r", "policy_name": "has space"}, "policy_name", "ESS009"),
         ({"role": "r", "attach_as": "attached"}, "attach_as", "ESS004"),
         ({"role": "r", "trust": {"service": "ec2"}}, "trust", "ESS002"),
+        ({"role": f"arn:aws:iam::{APP}:role/r", "account_id": "123456789012"}, "role", "ESS415"),
     ],
 )
 def test_existing_role_rules(data: dict[str, Any], field: str, code: str) -> None:

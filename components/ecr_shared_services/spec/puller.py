@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from ecr_shared_services.aws.actions import AccessLevel
-from ecr_shared_services.aws.arns import RepositoryRef, parse_repository_arn
+from ecr_shared_services.aws.arns import RepositoryRef, parse_principal_arn, parse_repository_arn
 from ecr_shared_services.aws.identifiers import RULES, is_role_name
 from ecr_shared_services.errors import SpecError, Violation
 from ecr_shared_services.spec.base import Spec, listed_twice, refuse
@@ -287,6 +287,12 @@ class PullerPolicyArgs(RepositoryAccessArgs):
             refuse(existing_role_violations(value))
         return value
 
+    @model_validator(mode="after")
+    def _role_in_account(self) -> PullerPolicyArgs:
+        if isinstance(self.role, str) and self.account_id:
+            refuse(role_account_violations(self.role, self.account_id))
+        return self
+
     @field_validator("policy_name")
     @classmethod
     def _policy_name(cls, value: str | None) -> str | None:
@@ -307,6 +313,18 @@ def existing_role_violations(role: str) -> list[Violation]:
     return [Violation("", role, rule, fix, "ESS104")]
 
 
+def role_account_violations(role: str, account_id: str) -> list[Violation]:
+    """A role given by ARN must be in the account the policy is attached in: IAM attaches by role name."""
+    if not role.startswith("arn:") or role_arn_problem(role):
+        return []
+    owner = parse_principal_arn(role).account_id
+    if owner == account_id:
+        return []
+    rule = f"the role is in account {owner}, but its policy would be attached in account {account_id}"
+    fix = f"attach it from a program (or provider) of account {owner}, or name a role of account {account_id}"
+    return [Violation("role", role, rule, fix, "ESS415")]
+
+
 def existing_role_name(role: str) -> str:
     """The role's name, from its name or its ARN (the last segment of the ARN's path)."""
     return role.rsplit("/", 1)[-1] if role.startswith("arn:") else role
@@ -322,9 +340,12 @@ def repository_arn_violations(arns: list[str], field: str = "repository_arns") -
     return out
 
 
-def check_resolved_role(role: str) -> str:
-    """Validate a role name or ARN that arrived as an Output, raising the same SpecError a string would."""
+def check_resolved_role(role: str, account_id: str | None = None) -> str:
+    """Validate a role name or ARN that arrived as an Output (and, given its account, that the ARN is in
+    it), raising the same SpecError a string would."""
     problems = [v.under("role") for v in existing_role_violations(role)]
+    if not problems and account_id:
+        problems = role_account_violations(role, account_id)
     if problems:
         raise SpecError("PullerPolicyArgs", problems)
     return role
