@@ -1,10 +1,14 @@
-"""An application stack: a role that pulls exactly the repositories it names, checked against the registry."""
+"""An application stack: a role that pulls exactly the repositories it names, checked against the registry.
+
+The role is created (PullerRole), or, with `existing: true` in `ecr:role`, a role that exists gets the same
+identity policy (PullerPolicy); the check and the exports are the same either way.
+"""
 
 from typing import Any
 
 import pulumi
 
-from ecr_shared_services import PullerRole
+from ecr_shared_services import PullerPolicy, PullerPolicyArgs, PullerRole
 from ecr_shared_services.access.grant_check import Puller, check_grants
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.spec.application import ApplicationStackSpec
@@ -24,6 +28,7 @@ def run() -> None:
         }
     )
     role_spec = app.role_spec()
+    role_name, role_path = app.role_identity()
     registry = pulumi.StackReference(app.registry_stack)
     repositories = registry.require_output("repositories")
 
@@ -36,7 +41,7 @@ def run() -> None:
             repository_policies=policies,
             repository_names=app.repositories,
             identity_policy=identity_policy(arns, role_spec.access) if arns else {},
-            puller=Puller(app.account_id, role_spec.role_name, role_spec.path, role_spec.access, app.organization_id),
+            puller=Puller(app.account_id, role_name, role_path, role_spec.access, app.organization_id),
         )
         return arns
 
@@ -45,7 +50,8 @@ def run() -> None:
     def arn_at(index: int) -> pulumi.Output[str]:
         return arns.apply(lambda values: values[index])
 
-    role = PullerRole("puller", app.role_args([arn_at(i) for i in range(len(app.repositories))]))
+    args = app.role_args([arn_at(i) for i in range(len(app.repositories))])
+    role = PullerPolicy("puller", args) if isinstance(args, PullerPolicyArgs) else PullerRole("puller", args)
     pulumi.export("roleArn", role.role_arn)
     pulumi.export("roleName", role.role_name)
     pulumi.export("rolePolicy", role.policy)

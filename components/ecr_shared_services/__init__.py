@@ -1,6 +1,7 @@
 """ecr-shared-services: share Amazon ECR images across AWS accounts, both sides from one description.
 
-`SharedRegistry` and `PullerRole` take their spec (`SharedRegistryArgs`, `PullerRoleArgs`) or a dict that
+`SharedRegistry`, `PullerRole` and `PullerPolicy` take their spec (`SharedRegistryArgs`, `PullerRoleArgs`,
+`PullerPolicyArgs`) or a dict that
 `SharedRegistryArgsDict`, `PullerRoleArgsDict` and the other `...ArgsDict` types describe for type checkers.
 Every name here loads on first use, so that importing one layer (`ecr_shared_services.aws`, `.spec`,
 `.policy`, `.access`) loads no later one, and the pure core imports without Pulumi.
@@ -27,9 +28,10 @@ if TYPE_CHECKING:
         TrustArgsDict,
     )
     from ecr_shared_services.errors import AccessNotGrantedError, PolicySizeError, SpecError, Violation
+    from ecr_shared_services.puller_policy import PullerPolicy
     from ecr_shared_services.puller_role import PullerRole
     from ecr_shared_services.shared_registry import SharedRegistry
-    from ecr_shared_services.spec.puller import PullerRoleArgs
+    from ecr_shared_services.spec.puller import PullerPolicyArgs, PullerRoleArgs
     from ecr_shared_services.spec.registry import SharedRegistryArgs
 
 # Public name -> the module that defines it.
@@ -48,6 +50,8 @@ _HOMES = {
     "TrustArgsDict": "ecr_shared_services.arguments",
     "AccessNotGrantedError": "ecr_shared_services.errors",
     "PolicySizeError": "ecr_shared_services.errors",
+    "PullerPolicy": "ecr_shared_services.puller_policy",
+    "PullerPolicyArgs": "ecr_shared_services.spec.puller",
     "PullerRole": "ecr_shared_services.puller_role",
     "PullerRoleArgs": "ecr_shared_services.spec.puller",
     "SharedRegistry": "ecr_shared_services.shared_registry",
@@ -64,6 +68,8 @@ __all__ = [
     "LifecycleArgsDict",
     "OrganizationConsumerArgsDict",
     "PolicySizeError",
+    "PullerPolicy",
+    "PullerPolicyArgs",
     "PullerRole",
     "PullerRoleArgs",
     "PullerRoleArgsDict",

@@ -25,10 +25,11 @@ def _repository_inputs(repository: str, settings: RepositorySettings) -> dict[st
         "name": repository,
         "image_tag_mutability": settings.image_tag_mutability,
         "image_scanning_configuration": {"scan_on_push": settings.scan_on_push},
+        # KMS without a key ARN leaves kms_key out: ECR then uses the AWS-managed key aws/ecr.
         "encryption_configurations": [
-            {"encryption_type": settings.encryption, "kms_key": settings.kms_key}
-            if settings.encryption == "KMS"
-            else {"encryption_type": "AES256"}
+            {"encryption_type": "KMS", "kms_key": settings.kms_key}
+            if settings.encryption == "KMS" and settings.kms_key
+            else {"encryption_type": settings.encryption}
         ],
         "force_delete": settings.force_delete,
         "tags": settings.tags or None,
@@ -96,7 +97,9 @@ class SharedRegistry(pulumi.ComponentResource):
             repository = aws.ecr.Repository(
                 f"{name}-{repo_name}",
                 **_repository_inputs(repo_name, repo_settings),
-                opts=pulumi.ResourceOptions(parent=self, retain_on_delete=repo_settings.retain_on_delete),
+                opts=pulumi.ResourceOptions(
+                    parent=self, retain_on_delete=repo_settings.retain_on_delete, protect=repo_settings.protect
+                ),
             )
             if repo_name in shared:
                 aws.ecr.RepositoryPolicy(

@@ -145,7 +145,7 @@ def test_organization_consumer_exactly(
 @SETTINGS
 @given(repositories(), accounts, accounts, st.sampled_from(REGIONS))
 def test_lambda_consumer_exactly(repo: RepositoryRef, account: str, other_account: str, other_region: str) -> None:
-    consumer = LambdaConsumer(account_id=account)
+    consumer = LambdaConsumer(account_id=account, deployer_role_names=["deployer"])
     repo_policy = repository_policy([consumer], "aws", repo.region)
 
     def by_function(owner: str, region: str) -> Any:

@@ -77,7 +77,7 @@ def test_plan_exits_2_when_a_stack_has_no_pinned_account(tmp_path: Path, capsys:
 def test_plan_shows_the_access_matrix_of_every_role_and_repository(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(ROOT), "--format", "json"]) == 0
     cells = {(c["stack"], c["repository"]): c for c in json.loads(capsys.readouterr().out)["access"]}
-    assert len(cells) == 6
+    assert len(cells) == 15  # five application roles x three repositories
     seed = cells[("payments", "payment-service")]
     assert (seed["decision"], seed["requested"]) == ("allow", True)
     assert seed["role_arn"] == "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"

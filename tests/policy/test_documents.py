@@ -63,7 +63,8 @@ def test_repository_policies_never_carry_resource_token_or_wildcard_actions() ->
         *role_scoped("arn"),
         OrganizationConsumer(organization_id="o-a1b2c3d4e5", access="push", allow_push=True),
         OrganizationConsumer(organization_id="o-a1b2c3d4e5", ou_paths=["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"]),
-        LambdaConsumer(account_id="444444444444"),
+        LambdaConsumer(account_id="444444444444", deployer_role_names=["deployer"]),
+        LambdaConsumer(account_id="555555555555", allow_account_root=True, description="legacy deploy users"),
     ]
     document = repository_policy(consumers, "aws", REGION)
     assert document is not None
@@ -78,6 +79,7 @@ def test_repository_policies_never_carry_resource_token_or_wildcard_actions() ->
         "PullRoleArns",
         "PullOrganizationPaths",
         "PullLambdaService",
+        "PullLambdaDeployers",
         "PullLambdaAccounts",
         "PushOrganizations",
     ]
@@ -106,14 +108,17 @@ def test_each_consumer_kind_renders_as_designed() -> None:
     assert paths["Statement"][0]["Condition"] == {
         "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]}
     }
-    fn = repository_policy([LambdaConsumer(account_id="444444444444")], "aws-cn", "cn-north-1")
+    fn = repository_policy(
+        [LambdaConsumer(account_id="444444444444", deployer_role_names=["deployer"])], "aws-cn", "cn-north-1"
+    )
     assert fn is not None
-    service, accounts = fn["Statement"]
+    service, deployers = fn["Statement"]
     assert service["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert service["Condition"] == {
         "StringLike": {"aws:sourceArn": "arn:aws-cn:lambda:cn-north-1:444444444444:function:*"}
     }
-    assert accounts["Principal"] == {"AWS": "arn:aws-cn:iam::444444444444:root"}
+    assert deployers["Principal"] == {"AWS": "arn:aws-cn:iam::444444444444:root"}
+    assert deployers["Condition"] == {"ArnEquals": {"aws:PrincipalArn": "arn:aws-cn:iam::444444444444:role/deployer"}}
     push = repository_policy([AccountConsumer(account_id="555555555555", access="push")], "aws", REGION)
     assert push is not None
     assert push["Statement"][0]["Action"] == list(PUSH_ACTIONS)
@@ -186,18 +191,21 @@ def test_grants_name_every_principal_the_policy_lets_in() -> None:
     from ecr_shared_services.policy.grants import grants_json
     from ecr_shared_services.spec.registry import SharedRegistryArgs
 
-    args = SharedRegistryArgs.parse(
-        {
-            "region": REGION,
-            "repositories": [{"name": "fn-image", "consumers": [{"kind": "lambda", "account_id": "444444444444"}]}],
-        }
-    )
+    consumer = {"kind": "lambda", "account_id": "444444444444", "deployer_role_names": ["deployer"]}
+    args = SharedRegistryArgs.parse({"region": REGION, "repositories": [{"name": "fn-image", "consumers": [consumer]}]})
     [grant] = grants_json(args)["fn-image"]
-    # The Lambda rendering grants the service and the account root, and the export says both.
-    assert grant["principals"] == ["lambda.amazonaws.com", "arn:aws:iam::444444444444:root"]
+    # The service (at run time) and the deployer role (at create or update); not the account.
+    assert grant["principals"] == ["lambda.amazonaws.com", "arn:aws:iam::444444444444:role/deployer"]
+    assert grant["allow_account_root"] is False
     document = repository_policy(args.repositories[0].consumers, "aws", REGION)
     assert document is not None
-    assert [s["Principal"] for s in document["Statement"]] == [
-        {"Service": "lambda.amazonaws.com"},
-        {"AWS": "arn:aws:iam::444444444444:root"},
+    assert [(s["Principal"], s.get("Condition", {}).get("ArnEquals")) for s in document["Statement"]] == [
+        ({"Service": "lambda.amazonaws.com"}, None),
+        ({"AWS": "arn:aws:iam::444444444444:root"}, {"aws:PrincipalArn": "arn:aws:iam::444444444444:role/deployer"}),
     ]
+    # The opt-in grants the account root, and the grant shows it with the reason given.
+    opted = {"kind": "lambda", "account_id": "444444444444", "allow_account_root": True, "description": "why"}
+    args = SharedRegistryArgs.parse({"region": REGION, "repositories": [{"name": "fn-image", "consumers": [opted]}]})
+    [grant] = grants_json(args)["fn-image"]
+    assert grant["principals"] == ["lambda.amazonaws.com", "arn:aws:iam::444444444444:root"]
+    assert (grant["allow_account_root"], grant["description"]) == (True, "why")

@@ -14,8 +14,10 @@ ACCOUNT = "123456789012"
     ("service", "principal", "action", "condition"),
     [
         ("ecs-tasks", "ecs-tasks.amazonaws.com", "sts:AssumeRole", {"StringEquals": {"aws:SourceAccount": ACCOUNT}}),
-        ("lambda", "lambda.amazonaws.com", "sts:AssumeRole", {"StringEquals": {"aws:SourceAccount": ACCOUNT}}),
+        ("codebuild", "codebuild.amazonaws.com", "sts:AssumeRole", {"StringEquals": {"aws:SourceAccount": ACCOUNT}}),
         ("ec2", "ec2.amazonaws.com", "sts:AssumeRole", None),
+        ("eks-node", "ec2.amazonaws.com", "sts:AssumeRole", None),
+        ("eks-fargate", "eks-fargate-pods.amazonaws.com", "sts:AssumeRole", None),
         ("eks-pod-identity", "pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"], None),
     ],
 )
@@ -52,18 +54,40 @@ def test_irsa_trusts_one_service_account_of_one_cluster() -> None:
 
 
 def test_lifecycle_from_knobs() -> None:
-    rules = lifecycle_policy(LifecycleSpec(keep_last_tagged=10, expire_untagged_after_days=3))["rules"]
-    assert [r["rulePriority"] for r in rules] == [1, 2]
+    rules = lifecycle_policy(
+        LifecycleSpec(expire_untagged_after_days=3, keep_last_tagged=10, expire_tagged_after_days=400)
+    )["rules"]
+    assert [r["rulePriority"] for r in rules] == [1, 2, 3]
     assert rules[0]["selection"] == {
         "tagStatus": "untagged",
         "countType": "sinceImagePushed",
         "countUnit": "days",
         "countNumber": 3,
     }
-    assert rules[1]["selection"]["countType"] == "imageCountMoreThan"
-    assert rules[1]["selection"]["countNumber"] == 10
-    only_tagged = lifecycle_policy(LifecycleSpec(expire_untagged_after_days=None))["rules"]
+    assert rules[1]["selection"] == {
+        "tagStatus": "tagged",
+        "tagPatternList": ["*"],
+        "countType": "imageCountMoreThan",
+        "countNumber": 10,
+    }
+    assert rules[2]["selection"] == {
+        "tagStatus": "tagged",
+        "tagPatternList": ["*"],
+        "countType": "sinceImagePushed",
+        "countUnit": "days",
+        "countNumber": 400,
+    }
+    only_tagged = lifecycle_policy(LifecycleSpec(expire_untagged_after_days=None, keep_last_tagged=5))["rules"]
     assert [r["rulePriority"] for r in only_tagged] == [1]
+
+
+def test_the_default_lifecycle_never_expires_a_tagged_image() -> None:
+    """A tagged image may be what a running service rolls back to: by default only untagged images expire.
+    Rule shape: https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html"""
+    [rule] = lifecycle_policy(LifecycleSpec())["rules"]
+    assert rule["selection"]["tagStatus"] == "untagged"
+    assert rule["selection"]["countNumber"] == 14
+    assert rule["action"] == {"type": "expire"}
 
 
 def test_lifecycle_raw_is_passed_through() -> None:

@@ -110,9 +110,9 @@ MUTATIONS: dict[str, tuple[str, str, Callable[[dict[str, Any]], None]]] = {
         ROLE_POLICY,
         _edit_policy("policy", lambda b: _pull_statement(b).update(Resource="*")),
     ),
-    "ecr-puller-has-authorization-token": ("payments", ROLE_POLICY, _edit_policy("policy", _drop_token)),
+    "ecr-puller-has-authorization-token": ("checkout", ROLE_POLICY, _edit_policy("policy", _drop_token)),
     "iam-trust-not-public": (
-        "payments",
+        "checkout",
         ROLE,
         _edit_policy(
             "assumeRolePolicy",

@@ -8,6 +8,8 @@ from ecr_shared_services.errors import SpecError
 from ecr_shared_services.spec.registry import SharedRegistryArgs
 
 ROLE = {"kind": "role", "account_id": "123456789012", "role_names": ["ecsTaskExecutionRole"]}
+LAMBDA = {"kind": "lambda", "account_id": "123456789012", "deployer_role_names": ["deployer"]}
+KEY_ARN = "arn:aws:kms:us-east-1:987654321098:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def registry(**overrides: Any) -> dict[str, Any]:
@@ -25,7 +27,14 @@ def test_safe_defaults() -> None:
     assert settings.force_delete is False
     assert settings.retain_on_delete is True
     assert settings.lifecycle is not None
-    assert (settings.lifecycle.keep_last_tagged, settings.lifecycle.expire_untagged_after_days) == (30, 14)
+    # Untagged images expire; tagged ones (what a service may roll back to) are never expired by default.
+    lifecycle = settings.lifecycle
+    assert (lifecycle.expire_untagged_after_days, lifecycle.keep_last_tagged, lifecycle.expire_tagged_after_days) == (
+        14,
+        None,
+        None,
+    )
+    assert settings.protect is False
     assert args.partition_name == "aws"
 
 
@@ -58,8 +67,8 @@ def test_every_violation_is_listed_in_one_error() -> None:
             {"name": "payment-service", "consumers": [ROLE]},
             {"name": "Bad_Name", "consumers": [{"kind": "account", "account_id": "42"}]},
             {"name": "lonely"},
-            {"name": "keyed", "consumers": [ROLE], "encryption": "KMS"},
-            {"name": "fn", "consumers": [{"kind": "lambda", "account_id": "123456789012", "region": "eu-west-1"}]},
+            {"name": "keyed", "consumers": [ROLE], "encryption": "KMS", "kms_key": "alias/images"},
+            {"name": "fn", "consumers": [{**LAMBDA, "region": "eu-west-1"}]},
         ],
     )
     with pytest.raises(SpecError) as caught:
@@ -75,7 +84,7 @@ def test_every_violation_is_listed_in_one_error() -> None:
         ("partition", "ESS109"),
         ("repositories[1].name", "ESS202"),
         ("repositories[3].consumers", "ESS204"),
-        ("repositories[4].kms_key", "ESS206"),
+        ("repositories[4].kms_key", "ESS118"),
         ("repositories[5].consumers[0].region", "ESS205"),
     ]
     # The message lists every violation on its own line, each with code, field, value, rule and fix.
@@ -156,7 +165,7 @@ def test_there_is_no_way_to_write_a_public_principal() -> None:
 @pytest.mark.parametrize(
     ("settings", "field", "code"),
     [
-        ({"encryption": "AES256", "kms_key": "alias/x"}, "kms_key", "ESS207"),
+        ({"encryption": "AES256", "kms_key": KEY_ARN}, "kms_key", "ESS207"),
         ({"encryption": "KMS", "kms_key": "not-a-key"}, "kms_key", "ESS113"),
         ({"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION"}, "tag_mutability_exclusions", "ESS208"),
         ({"tag_mutability_exclusions": ["latest"]}, "tag_mutability_exclusions", "ESS209"),
@@ -169,8 +178,8 @@ def test_there_is_no_way_to_write_a_public_principal() -> None:
         ({"scan_on_push": "often"}, "scan_on_push", "ESS003"),
         ({"lifecycle": {"raw": {"rule": []}}}, "lifecycle.raw", "ESS211"),
         (
-            {"lifecycle": {"keep_last_tagged": None, "expire_untagged_after_days": None}},
-            "lifecycle.keep_last_tagged",
+            {"lifecycle": {"expire_untagged_after_days": None}},
+            "lifecycle.expire_untagged_after_days",
             "ESS212",
         ),
     ],

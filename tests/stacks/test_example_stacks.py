@@ -22,7 +22,10 @@ def test_every_example_stack_plans_cleanly(plan: ProjectPlan) -> None:
     assert [(s.stack, s.role, s.ok) for s in plan.stacks] == [
         ("registry", "registry", True),
         ("checkout", "application", True),
+        ("checkout-deploy", "application", True),
+        ("checkout-nodes", "application", True),
         ("payments", "application", True),
+        ("publisher", "application", True),
     ]
 
 
@@ -57,9 +60,13 @@ def test_application_reads_the_registry_and_scopes_its_role(plan: ProjectPlan) -
     assert payments.outputs["imageRepositories"]["payment-service"] == (
         "987654321098.dkr.ecr.us-east-1.amazonaws.com/payment-service"
     )
-    [role] = payments.of_type("aws:iam/role:Role")
+    # The payments role exists already: PullerPolicy attaches the policy, and no role is created.
+    assert not payments.of_type("aws:iam/role:Role")
+    [attached] = payments.of_type("aws:iam/rolePolicy:RolePolicy")
+    assert attached.inputs["role"] == "ecsTaskExecutionRole"
+    [role] = plan.stack("checkout").of_type("aws:iam/role:Role")
     trust = json.loads(role.inputs["assumeRolePolicy"])
-    assert trust["Statement"][0]["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    assert trust["Statement"][0]["Condition"] == {"StringEquals": {"aws:SourceAccount": "210987654321"}}
 
 
 def copy_project(tmp_path: Path) -> Path:

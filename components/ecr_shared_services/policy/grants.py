@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecr_shared_services.aws.arns import account_root_arn
+from ecr_shared_services.policy.repository_policy import LAMBDA_SERVICE
 from ecr_shared_services.spec.consumers import (
     AccountConsumer,
     Consumer,
@@ -27,8 +28,11 @@ def consumer_json(consumer: Consumer, partition: str) -> dict[str, Any]:
     elif isinstance(consumer, RoleConsumer):
         data["principals"] = [arn for _, arn in consumer.principals(partition)]
     elif isinstance(consumer, LambdaConsumer):
-        # The service pulls for the account's functions; the account root is granted too (see the policy).
-        data["principals"] = ["lambda.amazonaws.com", account_root_arn(partition, consumer.account_id)]
+        # The service pulls for the account's functions, the deployers when they create or update one, and
+        # the account root only by the consumer's explicit opt-in (whose description says why).
+        data["principals"] = [LAMBDA_SERVICE, *(arn for _, arn in consumer.deployers(partition))]
+        if consumer.allow_account_root:
+            data["principals"].append(account_root_arn(partition, consumer.account_id))
     return data
 
 

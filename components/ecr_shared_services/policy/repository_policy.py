@@ -37,34 +37,38 @@ def _accounts(consumers: list[Consumer], partition: str, region: str, access: Ac
     return [_statement(f"{access.title()}Accounts", {"AWS": one_or_many(roots)}, access, None)] if roots else []
 
 
-def _roles(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
+def _named_roles(
+    sids: tuple[str, str], roles: Sequence[tuple[str, str, str]], partition: str, access: AccessLevel
+) -> list[Statement]:
+    """Statements naming roles given as (principal form, account ID, role ARN): the condition form as
+    the roles' account roots + `ArnEquals aws:PrincipalArn`, the ARN form as the role ARNs themselves."""
     out = []
-    by_condition = [
-        p
-        for c in consumers
-        if isinstance(c, RoleConsumer) and c.principal_form == "condition"
-        for p in c.principals(partition)
-    ]
+    by_condition = [(account, arn) for form, account, arn in roles if form == "condition"]
     if by_condition:
         roots = [account_root_arn(partition, account) for account, _ in by_condition]
         arns = [arn for _, arn in by_condition]
         out.append(
             _statement(
-                f"{access.title()}Roles",
+                f"{access.title()}{sids[0]}",
                 {"AWS": one_or_many(roots)},
                 access,
                 {"ArnEquals": {"aws:PrincipalArn": one_or_many(arns)}},
             )
         )
-    by_arn = [
-        arn
-        for c in consumers
-        if isinstance(c, RoleConsumer) and c.principal_form == "arn"
-        for _, arn in c.principals(partition)
-    ]
+    by_arn = [arn for form, _, arn in roles if form == "arn"]
     if by_arn:
-        out.append(_statement(f"{access.title()}RoleArns", {"AWS": one_or_many(by_arn)}, access, None))
+        out.append(_statement(f"{access.title()}{sids[1]}", {"AWS": one_or_many(by_arn)}, access, None))
     return out
+
+
+def _roles(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
+    roles = [
+        (c.principal_form, account, arn)
+        for c in consumers
+        if isinstance(c, RoleConsumer)
+        for account, arn in c.principals(partition)
+    ]
+    return _named_roles(("Roles", "RoleArns"), roles, partition, access)
 
 
 def _organizations(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
@@ -94,22 +98,29 @@ def _organizations(consumers: list[Consumer], partition: str, region: str, acces
 
 
 def _lambdas(consumers: list[Consumer], partition: str, region: str, access: AccessLevel) -> list[Statement]:
+    """AWS's cross-account example for container-image functions, with the account root narrowed to the
+    deployer roles unless `allow_account_root` is set.
+    https://docs.aws.amazon.com/lambda/latest/dg/images-create.html (Cross-account permissions)"""
     fns = [c for c in consumers if isinstance(c, LambdaConsumer)]
     if not fns:
         return []
     sources = [f"arn:{partition}:lambda:{c.region or region}:{c.account_id}:function:*" for c in fns]
-    roots = [account_root_arn(partition, c.account_id) for c in fns]
-    return [
-        # The service pulls the image when the function runs or scales.
+    # The service pulls the image when a function runs or scales.
+    out = [
         _statement(
             f"{access.title()}LambdaService",
             {"Service": LAMBDA_SERVICE},
             access,
             {"StringLike": {"aws:sourceArn": one_or_many(sources)}},
-        ),
-        # CreateFunction/UpdateFunctionCode check the caller's account against the repository.
-        _statement(f"{access.title()}LambdaAccounts", {"AWS": one_or_many(roots)}, access, None),
+        )
     ]
+    # CreateFunction and UpdateFunctionCode check their caller (the deployer) against the repository.
+    deployers = [(c.deployer_principal_form, account, arn) for c in fns for account, arn in c.deployers(partition)]
+    out += _named_roles(("LambdaDeployers", "LambdaDeployerArns"), deployers, partition, access)
+    roots = [account_root_arn(partition, c.account_id) for c in fns if c.allow_account_root]
+    if roots:
+        out.append(_statement(f"{access.title()}LambdaAccounts", {"AWS": one_or_many(roots)}, access, None))
+    return out
 
 
 _RENDERERS: tuple[Callable[[list[Consumer], str, str, AccessLevel], list[Statement]], ...] = (

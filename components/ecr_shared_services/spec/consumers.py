@@ -55,12 +55,7 @@ class RoleConsumer(Spec):
     @field_validator("role_arns")
     @classmethod
     def _arns_now(cls, arns: list[Any]) -> list[Any]:
-        refuse(
-            Violation(f"[{index}]", arn, rule, "use arn:aws:iam::ACCOUNT:role/NAME", "ESS110")
-            for index, arn in enumerate(arns)
-            if isinstance(arn, str) and (rule := role_arn_problem(arn))
-        )
-        return arns
+        return checked_role_arns(arns)
 
     @model_validator(mode="after")
     def _roles_given(self) -> RoleConsumer:
@@ -96,6 +91,16 @@ class RoleConsumer(Spec):
             return [(parse_principal_arn(arn).account_id, arn) for arn in self.role_arns]
         account = self.account_id or ""
         return [(account, role_arn(partition, account, name, self.role_path)) for name in self.role_names]
+
+
+def checked_role_arns(arns: list[Any]) -> list[Any]:
+    """Role ARNs that are strings are checked now; Outputs are checked when they resolve."""
+    refuse(
+        Violation(f"[{index}]", arn, rule, "use arn:aws:iam::ACCOUNT:role/NAME", "ESS110")
+        for index, arn in enumerate(arns)
+        if isinstance(arn, str) and (rule := role_arn_problem(arn))
+    )
+    return arns
 
 
 def role_arn_problem(arn: str) -> str:
@@ -143,15 +148,101 @@ class OrganizationConsumer(Spec):
 
 
 class LambdaConsumer(Spec):
-    """Lambda functions of an account pulling their container images (same region only)."""
+    """Container-image Lambda functions of one account (same region only).
+
+    Two identities pull: the Lambda service when a function runs or scales (Principal
+    `lambda.amazonaws.com`, scoped to the account's functions), and the role that creates or updates a
+    function, when Lambda checks the image (`deployer_role_names` or `deployer_role_arns`, rendered like a
+    role consumer). The execution role of the function pulls nothing. Granting the whole account instead
+    of the deployers takes `allow_account_root: true` and a `description` saying why.
+    """
 
     kind: Literal["lambda"] = "lambda"
     account_id: AccountId
     region: Region | None = Field(
         default=None, description="The functions' region; Lambda pulls only from the same region."
     )
+    deployer_role_names: list[RoleName] = Field(
+        default_factory=list,
+        description="Roles in `account_id` that create or update the functions (CreateFunction, UpdateFunctionCode).",
+    )
+    deployer_role_path: IamPath = Field(default="/", description="The deployer roles' IAM path.")
+    deployer_role_arns: list[Any] = Field(
+        default_factory=list,
+        description="Deployer role ARNs (str or pulumi.Input[str]) in `account_id`, instead of deployer_role_names.",
+    )
+    deployer_principal_form: Literal["condition", "arn"] = Field(
+        default="condition", description="How the deployers are named, as `principal_form` of a role consumer."
+    )
+    allow_account_root: bool = Field(
+        default=False,
+        description=(
+            "Grant pull to every principal of the account whose own IAM allows it (Principal: the account root), "
+            "instead of naming the deployers. An explicit opt-in; needs a `description`."
+        ),
+    )
     access: Literal["pull"] = "pull"
     description: str | None = DESCRIPTION
+
+    @field_validator("deployer_role_arns")
+    @classmethod
+    def _arns_now(cls, arns: list[Any]) -> list[Any]:
+        return checked_role_arns(arns)
+
+    @model_validator(mode="after")
+    def _deployers_given(self) -> LambdaConsumer:
+        found: list[Violation] = []
+        if not (self.deployer_role_names or self.deployer_role_arns or self.allow_account_root):
+            rule = "a Lambda consumer names the roles that create or update its functions"
+            fix = (
+                "add deployer_role_names: [ROLE] (the CI or deploy role that calls CreateFunction and "
+                "UpdateFunctionCode), or set allow_account_root: true with a description to grant the whole account"
+            )
+            found.append(Violation("deployer_role_names", [], rule, fix, "ESS307"))
+        if self.deployer_role_arns and self.deployer_role_names:
+            rule = "give either deployer_role_arns or deployer_role_names, not both"
+            found.append(Violation("deployer_role_arns", len(self.deployer_role_arns), rule, "use one form", "ESS301"))
+        found += [
+            Violation(
+                f"deployer_role_arns[{index}]",
+                arn,
+                f"a function's deployer is a role of the function's account {self.account_id}",
+                f"name a role in account {self.account_id}, or add another lambda consumer for that account",
+                "ESS308",
+            )
+            for index, arn in enumerate(self.deployer_role_arns)
+            if isinstance(arn, str) and parse_principal_arn(arn).account_id != self.account_id
+        ]
+        dupes = listed_twice(self.deployer_role_names) + listed_twice(self.deployer_role_arns)
+        if dupes:
+            field = "deployer_role_names" if self.deployer_role_names else "deployer_role_arns"
+            found.append(Violation(field, dupes, "roles are listed twice", "list each role once", "ESS304"))
+        if self.allow_account_root and not self.description:
+            rule = "granting the whole account is an explicit opt-in that says why"
+            fix = "add a description (who needs the whole account, and why the deployer roles cannot be named)"
+            found.append(Violation("description", None, rule, fix, "ESS309"))
+        refuse(found)
+        return self
+
+    @property
+    def deferred(self) -> bool:
+        """True while some deployer role ARN is still a pulumi Output."""
+        return any(not isinstance(arn, str) for arn in self.deployer_role_arns)
+
+    def deployers(self, partition: str) -> list[tuple[str, str]]:
+        """(account ID, role ARN) of each deployer role; only once every ARN has resolved."""
+        if self.deferred:
+            raise ValueError("deployer role ARNs have not resolved yet")
+        if self.deployer_role_arns:
+            return [(self.account_id, arn) for arn in self.deployer_role_arns]
+        return [
+            (self.account_id, role_arn(partition, self.account_id, name, self.deployer_role_path))
+            for name in self.deployer_role_names
+        ]
+
+
+# The fields of each consumer kind that take role ARNs as pulumi Inputs.
+DEFERRED_ARN_FIELDS: dict[str, str] = {"role": "role_arns", "lambda": "deployer_role_arns"}
 
 
 Consumer = Annotated[

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from ecr_shared_services.errors import Violation
 from ecr_shared_services.spec.base import Spec, refuse
-from ecr_shared_services.spec.consumers import Consumer, LambdaConsumer, RoleConsumer
+from ecr_shared_services.spec.consumers import DEFERRED_ARN_FIELDS, Consumer, LambdaConsumer
 from ecr_shared_services.spec.identifiers import (
     AccountId,
     PartitionName,
@@ -16,7 +16,7 @@ from ecr_shared_services.spec.identifiers import (
     effective_partition,
     partition_violations,
 )
-from ecr_shared_services.spec.repository import RepositorySettings, RepositorySpec
+from ecr_shared_services.spec.repository import KMS_KEY_ARN, RepositorySettings, RepositorySpec
 
 
 class SharedRegistryArgs(Spec):
@@ -46,12 +46,12 @@ class SharedRegistryArgs(Spec):
         return [*self.consumers, *(c for repo in self.repositories for c in repo.consumers)]
 
     def deferred_role_arns(self) -> list[Any]:
-        """Role ARNs that are still pulumi Outputs, in a stable order."""
+        """Role ARNs (of role consumers and Lambda deployers) that are still pulumi Outputs, in a stable order."""
         return [
             arn
             for c in self._all_consumers()
-            if isinstance(c, RoleConsumer)
-            for arn in c.role_arns
+            if c.kind in DEFERRED_ARN_FIELDS
+            for arn in getattr(c, DEFERRED_ARN_FIELDS[c.kind])
             if not isinstance(arn, str)
         ]
 
@@ -64,8 +64,9 @@ class SharedRegistryArgs(Spec):
             out = []
             for consumer in consumers:
                 data = {**consumer.model_dump(exclude_unset=True), "kind": consumer.kind}
-                if isinstance(consumer, RoleConsumer) and consumer.role_arns:
-                    data["role_arns"] = [a if isinstance(a, str) else next(values) for a in consumer.role_arns]
+                field = DEFERRED_ARN_FIELDS.get(consumer.kind)
+                if field and getattr(consumer, field):
+                    data[field] = [a if isinstance(a, str) else next(values) for a in getattr(consumer, field)]
                 out.append(data)
             return out
 
@@ -119,9 +120,19 @@ class SharedRegistryArgs(Spec):
             rule = "a shared repository needs at least one consumer (none here, none registry-wide)"
             fix = "add consumers, or set `private: true` if only this account uses it"
             found.append(Violation("consumers", [], rule, fix, "ESS204"))
-        found += repo.settings(self.defaults).violations()
+        settings = repo.settings(self.defaults)
+        found += settings.violations() + self._key_region_violations(settings)
         found += [v.under("consumers") for v in self._lambda_violations(repo.consumers)]
         return found
+
+    def _key_region_violations(self, settings: RepositorySettings) -> list[Violation]:
+        """ECR uses a KMS key of the repository's own region only."""
+        match = KMS_KEY_ARN.match(settings.kms_key or "")
+        if not match or match["region"] == self.region:
+            return []
+        rule = f"the KMS key is in {match['region']}, but the registry's repositories are in {self.region}"
+        fix = f"use a key in {self.region} (a multi-Region replica key works)"
+        return [Violation("kms_key", settings.kms_key, rule, fix, "ESS213")]
 
     def _lambda_violations(self, consumers: list[Consumer]) -> list[Violation]:
         return [

@@ -15,21 +15,30 @@ from ecr_shared_services.spec.identifiers import RepositoryName
 TagMutability = Literal["IMMUTABLE", "MUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"]
 Encryption = Literal["AES256", "KMS"]
 
-_KMS_KEY = re.compile(
-    r"^(arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)/[\w/-]+|alias/[\w/-]+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$"
-)
+# A KMS key ARN: a key ID (UUID) or a multi-Region key ID (mrk- and 32 hex digits).
+_KEY_ID = r"([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+KMS_KEY_ARN = re.compile(rf"^arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):\d{{12}}:key/{_KEY_ID}$")
+# Other ways KMS lets a caller name a key, which ECR would store as the key ARN.
+_KMS_OTHER_FORMS = re.compile(rf"^(arn:[a-z-]+:kms:[a-z0-9-]+:\d{{12}}:alias/[\w/-]+|alias/[\w/-]+|{_KEY_ID})$")
 # ECR's tag-mutability exclusion filters: tag patterns of letters, digits, ._- and the wildcard *.
 _TAG_FILTER = re.compile(r"^[A-Za-z0-9._*-]{1,128}$")
 
 
 class LifecycleSpec(Spec):
-    """An ECR lifecycle policy, from two simple knobs or given raw."""
+    """An ECR lifecycle policy, from simple knobs or given raw.
 
-    keep_last_tagged: int | None = Field(
-        default=30, ge=1, le=10_000, description="Keep the newest N tagged images; expire older ones."
-    )
+    The default expires untagged images only: a tagged image may be what a running service rolls back to,
+    so it is never expired unless `keep_last_tagged` or `expire_tagged_after_days` asks for it.
+    """
+
     expire_untagged_after_days: int | None = Field(
         default=14, ge=1, le=3650, description="Expire untagged images this many days after push."
+    )
+    keep_last_tagged: int | None = Field(
+        default=None, ge=1, le=10_000, description="Keep the newest N tagged images; expire older ones. Off by default."
+    )
+    expire_tagged_after_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Expire tagged images this many days after push. Off by default."
     )
     raw: dict[str, Any] | None = Field(
         default=None, description="A complete ECR lifecycle policy document; replaces the knobs."
@@ -37,7 +46,7 @@ class LifecycleSpec(Spec):
 
     @model_validator(mode="after")
     def _one_way(self) -> LifecycleSpec:
-        knobs = {"keep_last_tagged", "expire_untagged_after_days"} & self.model_fields_set
+        knobs = set(_KNOBS) & self.model_fields_set
         found: list[Violation] = []
         if self.raw is not None and knobs:
             rule = f"`raw` replaces the knobs, so {sorted(knobs)} would be ignored"
@@ -45,12 +54,15 @@ class LifecycleSpec(Spec):
         if self.raw is not None and not isinstance(self.raw.get("rules"), list):
             fix = 'see ECR\'s lifecycle policy syntax: {"rules": [...]}'
             found.append(Violation("raw", self.raw, "a lifecycle policy needs a `rules` list", fix, "ESS211"))
-        if self.raw is None and self.keep_last_tagged is None and self.expire_untagged_after_days is None:
-            rule = "both knobs are off, so the policy would be empty"
+        if self.raw is None and all(getattr(self, knob) is None for knob in _KNOBS):
+            rule = "every knob is off, so the policy would be empty"
             fix = "set `lifecycle: null` to have no lifecycle policy"
-            found.append(Violation("keep_last_tagged", None, rule, fix, "ESS212"))
+            found.append(Violation("expire_untagged_after_days", None, rule, fix, "ESS212"))
         refuse(found)
         return self
+
+
+_KNOBS = ("expire_untagged_after_days", "keep_last_tagged", "expire_tagged_after_days")
 
 
 class RepositorySettings(Spec):
@@ -64,8 +76,14 @@ class RepositorySettings(Spec):
         description="Tag filters exempt from the mutability setting (only with *_WITH_EXCLUSION).",
     )
     scan_on_push: bool = Field(default=True, description="Scan each image for vulnerabilities on push.")
-    encryption: Encryption = Field(default="AES256", description="AES256 (ECR-managed) or KMS.")
-    kms_key: str | None = Field(default=None, description="KMS key ARN, alias or ID, when encryption is KMS.")
+    encryption: Encryption = Field(
+        default="AES256", description="AES256 (ECR-managed), or KMS (the AWS-managed key aws/ecr unless kms_key)."
+    )
+    kms_key: str | None = Field(
+        default=None,
+        description="With encryption KMS: a customer-managed key, by its full key ARN "
+        "(ECR stores the ARN; an alias or key ID would replace the repository on every update).",
+    )
     lifecycle: LifecycleSpec | None = Field(
         default_factory=LifecycleSpec, description="Lifecycle policy; null for none."
     )
@@ -73,6 +91,10 @@ class RepositorySettings(Spec):
         default=False, description="Allow deleting a repository that still holds images. Off for safety."
     )
     retain_on_delete: bool = Field(default=True, description="Keep the repository in AWS when it leaves the program.")
+    protect: bool = Field(
+        default=False,
+        description="Pulumi's `protect` option: refuse to delete or replace the repository until it is unset.",
+    )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the repository.")
 
     def violations(self) -> list[Violation]:
@@ -81,15 +103,19 @@ class RepositorySettings(Spec):
 
     def _key_violations(self) -> list[Violation]:
         found: list[Violation] = []
-        if self.encryption == "KMS" and not self.kms_key:
-            fix = "set kms_key to the key's ARN, or use encryption: AES256"
-            found.append(Violation("kms_key", None, "KMS encryption needs a key", fix, "ESS206"))
-        if self.encryption == "AES256" and self.kms_key:
+        key = self.kms_key
+        if self.encryption == "AES256" and key:
             rule = "a KMS key is given but encryption is AES256"
-            found.append(Violation("kms_key", self.kms_key, rule, "set encryption: KMS, or remove kms_key", "ESS207"))
-        if self.kms_key and not _KMS_KEY.match(self.kms_key):
-            rule, fix = "not a KMS key ARN, alias or key ID", "use arn:aws:kms:REGION:ACCOUNT:key/ID"
-            found.append(Violation("kms_key", self.kms_key, rule, fix, "ESS113"))
+            found.append(Violation("kms_key", key, rule, "set encryption: KMS, or remove kms_key", "ESS207"))
+        fix = "use the key's ARN, arn:aws:kms:REGION:ACCOUNT:key/KEY_ID (`aws kms describe-key --key-id ...`)"
+        if key and _KMS_OTHER_FORMS.match(key):
+            rule = (
+                "ECR stores a repository's key as its key ARN, so an alias or key ID never matches what AWS "
+                "reports and every update would replace the repository"
+            )
+            found.append(Violation("kms_key", key, rule, fix, "ESS118"))
+        elif key and not KMS_KEY_ARN.match(key):
+            found.append(Violation("kms_key", key, "not a KMS key ARN", fix, "ESS113"))
         return found
 
     def _exclusion_violations(self) -> list[Violation]:
