@@ -75,3 +75,13 @@ def test_readme_has_a_row_per_rule_with_its_level_and_config() -> None:
         assert f"| {rule.level} |" in row
         for key in rule.config_schema:
             assert f"`{key}`" in row and f"| `{key}` |" in readme
+
+
+def test_the_packs_version_floors_are_the_tested_ones() -> None:
+    """The pack asks for no older Pulumi SDK or pulumi-policy than the project itself tests with."""
+    floors = dict(re.findall(r"^([a-z-]+)>=([\d.]+)", (PACK_DIR / "requirements.txt").read_text(), re.M))
+    project = (PACK_DIR.parents[1] / "pyproject.toml").read_text()
+    for name in ("pulumi", "pulumi-policy"):
+        tested = re.search(rf'"{re.escape(name)}>=([\d.]+)', project)
+        assert tested is not None, name
+        assert floors[name] == tested.group(1), (name, floors[name], tested.group(1))

@@ -20,7 +20,8 @@ def test_other_account_ids_are_rejected_with_rule_and_fix(account: str) -> None:
     assert str(caught.value) == (
         "AccountConsumer: 1 invalid value:\n"
         f"  - ESS101 account_id = {account!r}: an AWS account ID is exactly 12 digits, written as a string. "
-        'Fix: quote it in YAML ("012345678901") so leading zeros survive'
+        'Fix: give all 12 digits as a quoted string, for example "012345678901" '
+        "(unquoted in YAML, leading zeros are lost)"
     )
 
 

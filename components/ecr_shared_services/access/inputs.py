@@ -39,16 +39,16 @@ MAX_POLICY_FILE_BYTES = 1 << 20
 MAX_OUTPUTS_FILE_BYTES = 64 << 20
 
 
-def _read_text(path: Path, what: str, max_bytes: int) -> str:
+def _read_text(path: Path, what: str, max_bytes: int, quota: Quota | None = None) -> str:
     try:
         size = path.stat().st_size
         if size > max_bytes:
+            limit = f"; AWS refuses one over {quota.limit:,} characters (quota: {quota.name})" if quota else ""
             raise AccessInputError(
                 what,
                 str(path),
-                f"is {size:,} bytes; no IAM or ECR policy document exceeds {ROLE_INLINE_POLICIES.limit:,} characters "
-                f"(quota: {ROLE_INLINE_POLICIES.name}; {SCP_DOCUMENT.limit:,} for {SCP_DOCUMENT.name})",
-                "give the policy document itself",
+                f"is {size:,} bytes, far larger than any policy document or AWS CLI response around one{limit}",
+                "give the file that holds the policy document, or the AWS CLI response that carries it",
             )
         return path.read_bytes().decode("utf-8")
     except OSError as error:
@@ -59,8 +59,8 @@ def _read_text(path: Path, what: str, max_bytes: int) -> str:
         ) from error
 
 
-def _load_json(path: Path, what: str, max_bytes: int = MAX_POLICY_FILE_BYTES) -> Any:
-    text = _read_text(path, what, max_bytes)
+def _load_json(path: Path, what: str, max_bytes: int = MAX_POLICY_FILE_BYTES, quota: Quota | None = None) -> Any:
+    text = _read_text(path, what, max_bytes, quota)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -117,15 +117,15 @@ def check_policy_size(document: Any, name: str, kind: PolicyKind) -> None:
         raise PolicyFormatError(
             name,
             f"{size:,} characters without whitespace; AWS refuses {_KIND_WORDS[kind]} over {quota.limit:,} "
-            f"(quota: {quota.name})",
-            "give the policy document as AWS stores it",
+            f"(quota: {quota.name}), so no deployed policy is this one",
+            "check that this is the right file; a policy this large has to be split, or its statements merged",
         )
 
 
 def load_policy(path: str | Path, kind: PolicyKind) -> Policy:
     """A policy from a file holding a document or an AWS CLI response; named after the file."""
     file = Path(path)
-    document, name = policy_document(_load_json(file, f"{kind} policy file"), file.name)
+    document, name = policy_document(_load_json(file, f"{kind} policy file", quota=QUOTAS[kind]), file.name)
     check_policy_size(document, file.name, kind)
     return parse_policy(document, name, kind)
 

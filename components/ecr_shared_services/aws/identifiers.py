@@ -20,7 +20,7 @@ ORG_PATH = re.compile(r"^o-[a-z0-9]{10,32}/r-[0-9a-z]{4,32}(/ou-[0-9a-z]{4,32}-[
 RULES: dict[str, tuple[str, str]] = {
     "account_id": (
         "an AWS account ID is exactly 12 digits, written as a string",
-        'quote it in YAML ("012345678901") so leading zeros survive',
+        'give all 12 digits as a quoted string, for example "012345678901" (unquoted in YAML, leading zeros are lost)',
     ),
     "region": ("a region looks like us-east-1", "use the region code, not its display name"),
     "repository_name": (
