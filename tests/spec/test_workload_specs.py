@@ -200,6 +200,8 @@ def test_the_application_stack_chooses_an_existing_role_or_a_new_one() -> None:
     created = ApplicationStackSpec.parse(app({"existing": False, "role_name": "r", "trust": {"service": "eks-node"}}))
     assert isinstance(created.role_spec(), PullerRoleArgs)
     assert created.role_identity() == ("r", "/")
+    by_arn = ApplicationStackSpec.parse(app({"existing": True, "role_name": f"arn:aws:iam::{APP}:role/ci/deployer"}))
+    assert by_arn.role_identity() == ("deployer", "/ci/")
 
 
 @pytest.mark.parametrize(

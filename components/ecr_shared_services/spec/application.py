@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from ecr_shared_services.aws.arns import parse_principal_arn
 from ecr_shared_services.errors import Violation
 from ecr_shared_services.spec.base import Spec, listed_twice, refuse, violations_of
 from ecr_shared_services.spec.identifiers import AccountId, OrganizationId, RepositoryName
@@ -98,8 +99,12 @@ class ApplicationStackSpec(Spec):
         ]
 
     def role_identity(self) -> tuple[str, str]:
-        """The role's name and IAM path, as given in the config."""
-        return str(self.role.get("role_name")), str(self.role.get("path") or "/")
+        """The role's name and IAM path, as given in the config (an existing role may be given by ARN)."""
+        name = str(self.role.get("role_name"))
+        if self.existing_role and name.startswith("arn:"):
+            ref = parse_principal_arn(name)
+            return ref.name, ref.path
+        return name, str(self.role.get("path") or "/")
 
     def role_spec(self) -> PullerRoleArgs | PullerPolicyArgs:
         """The validated role (to create, or existing), its repository ARNs standing in for the registry
