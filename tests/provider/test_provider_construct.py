@@ -417,16 +417,28 @@ def test_the_readme_yaml_example_constructs(
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("## From TypeScript, Go, C#, Java or YAML", 1)[1]
     program = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
-    resource = program["resources"]["shared"]
-    assert resource["type"] == REGISTRY_TYPE
+    shared, task_execution = program["resources"]["shared"], program["resources"]["taskExecution"]
+    assert (shared["type"], task_execution["type"]) == (REGISTRY_TYPE, POLICY_TYPE)
 
-    construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", resource["properties"])
+    response = construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", shared["properties"])
     lifecycle = next(r for r in registry_monitor.registrations if r.name == "shared-payment-service-lifecycle")
     counts = [rule["selection"]["countNumber"] for rule in json.loads(lifecycle.inputs["policy"])["rules"]]
     assert 50 in counts
+
+    # Pulumi YAML resolves the interpolation to the registry's output; here it is resolved by hand.
+    arn = _state(response)["repositories"]["payment-service"]["arn"]
+    interpolation = '${shared.repositories["payment-service"].arn}'
+    properties = {**task_execution["properties"], "repositoryArns": [arn]}
+    assert task_execution["properties"]["repositoryArns"] == [interpolation]
+    construct(provider, registry_monitor.address, POLICY_TYPE, "taskExecution", properties)
+    attached = next(r for r in registry_monitor.registrations if r.name == "taskExecution-ecr")
+    assert attached.inputs["role"] == "ecsTaskExecutionRole"
+    assert arn in attached.inputs["policy"]
     assert sorted(r.name for r in registry_monitor.registrations) == [
         "shared",
         "shared-payment-service",
         "shared-payment-service-lifecycle",
         "shared-payment-service-policy",
+        "taskExecution",
+        "taskExecution-ecr",
     ]
