@@ -386,6 +386,16 @@ def test_puller_policy_bad_input_fails_with_the_spec_error(
     assert str(python_error.value) in rejected(provider, app_monitor, POLICY_TYPE, inputs)
 
 
+def test_puller_policy_takes_its_role_as_an_output_and_no_other_value(
+    provider: provider_pb2_grpc.ResourceProviderStub, app_monitor: Monitor
+) -> None:
+    inputs, _ = POLICY_CASES["managed, on a role ARN from another resource, push"]
+    account = _output_value(APP, "urn:pulumi:stack::project::aws:organizations/account:Account::app")
+    text = rejected(provider, app_monitor, POLICY_TYPE, {**inputs, "accountId": account})
+    assert "PullerPolicyArgs: 1 invalid value:" in text
+    assert "  - account_id = 'an output': this input must be a plain value" in text
+
+
 def test_puller_role_bad_input_fails_with_the_spec_error(
     provider: provider_pb2_grpc.ResourceProviderStub, app_monitor: Monitor
 ) -> None:
