@@ -20,9 +20,15 @@ _.MUTABLE_WITH_EXCLUSION
 _.AES256
 _.KMS
 _.ECS_TASKS
-_.EKS_POD_IDENTITY
+_.EKS_NODE
+_.EKS_FARGATE
 _.EC2
+_.GITHUB_OIDC
+_.CODEBUILD
+_.EKS_POD_IDENTITY
 _.EKS_IRSA
+_.INLINE
+_.MANAGED
 # provider/registry_args.py: a schema field the host fills; received.py reads it from the dict by key.
 _.enabled
 # tests/conftest.py: pytest reads `pytest_plugins`.

@@ -1,8 +1,8 @@
 """ecr-shared-services: share Amazon ECR images across AWS accounts, both sides from one description.
 
 `SharedRegistry`, `PullerRole` and `PullerPolicy` take their spec (`SharedRegistryArgs`, `PullerRoleArgs`,
-`PullerPolicyArgs`) or a dict that
-`SharedRegistryArgsDict`, `PullerRoleArgsDict` and the other `...ArgsDict` types describe for type checkers.
+`PullerPolicyArgs`) or a dict that `SharedRegistryArgsDict`, `PullerRoleArgsDict`, `PullerPolicyArgsDict`
+and the other `...ArgsDict` types describe for type checkers.
 Every name here loads on first use, so that importing one layer (`ecr_shared_services.aws`, `.spec`,
 `.policy`, `.access`) loads no later one, and the pure core imports without Pulumi.
 """
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         LambdaConsumerArgsDict,
         LifecycleArgsDict,
         OrganizationConsumerArgsDict,
+        PullerPolicyArgsDict,
         PullerRoleArgsDict,
         RegistryLocationArgsDict,
         RepositoryArgsDict,
@@ -41,6 +42,7 @@ _HOMES = {
     "LambdaConsumerArgsDict": "ecr_shared_services.arguments",
     "LifecycleArgsDict": "ecr_shared_services.arguments",
     "OrganizationConsumerArgsDict": "ecr_shared_services.arguments",
+    "PullerPolicyArgsDict": "ecr_shared_services.arguments",
     "PullerRoleArgsDict": "ecr_shared_services.arguments",
     "RegistryLocationArgsDict": "ecr_shared_services.arguments",
     "RepositoryArgsDict": "ecr_shared_services.arguments",
@@ -70,6 +72,7 @@ __all__ = [
     "PolicySizeError",
     "PullerPolicy",
     "PullerPolicyArgs",
+    "PullerPolicyArgsDict",
     "PullerRole",
     "PullerRoleArgs",
     "PullerRoleArgsDict",

@@ -1,10 +1,11 @@
 """Typed dictionaries for the components' arguments, for type checkers and IDEs.
 
-`SharedRegistry` and `PullerRole` take either the pydantic spec (`SharedRegistryArgs`, `PullerRoleArgs`) or a
-plain dict; these `TypedDict`s describe that dict, key for key, so that a misspelt key or a value of the wrong
-type is a type-checker error. They follow Pulumi's naming (`RepositoryArgsDict` beside `RepositoryArgs`).
-They check nothing at run time: the pydantic specs in `ecr_shared_services.spec` still validate every value
-and raise one `SpecError` listing every problem. A test keeps the two in step (same keys, same required keys).
+`SharedRegistry`, `PullerRole` and `PullerPolicy` take either the pydantic spec (`SharedRegistryArgs`,
+`PullerRoleArgs`, `PullerPolicyArgs`) or a plain dict; these `TypedDict`s describe that dict, key for key,
+so that a misspelt key or a value of the wrong type is a type-checker error. They follow Pulumi's naming
+(`RepositoryArgsDict` beside `RepositoryArgs`). They check nothing at run time: the pydantic specs in
+`ecr_shared_services.spec` still validate every value and raise one `SpecError` listing every problem.
+A test keeps the two in step (same keys, same required keys).
 """
 
 # No `from __future__ import annotations`: TypedDict reads NotRequired from evaluated annotations only.
@@ -28,10 +29,12 @@ if TYPE_CHECKING:
 
 
 class LifecycleArgsDict(TypedDict):
-    """An ECR lifecycle policy from two knobs, or `raw` (spec: `LifecycleSpec`)."""
+    """An ECR lifecycle policy from three knobs, or `raw` (spec: `LifecycleSpec`). By default only untagged
+    images expire."""
 
-    keep_last_tagged: NotRequired[int | None]
     expire_untagged_after_days: NotRequired[int | None]
+    keep_last_tagged: NotRequired[int | None]
+    expire_tagged_after_days: NotRequired[int | None]
     raw: NotRequired[Mapping[str, Any] | None]
 
 
@@ -44,6 +47,10 @@ class AccountConsumerArgsDict(TypedDict):
     description: NotRequired[str | None]
 
 
+# How named roles appear in a repository policy: the account root with ArnEquals aws:PrincipalArn, or the ARN.
+PrincipalForm: TypeAlias = Literal["condition", "arn"]
+
+
 class RoleConsumerArgsDict(TypedDict):
     """Named roles: `account_id` with `role_names`, or `role_arns` (spec: `RoleConsumer`)."""
 
@@ -52,7 +59,7 @@ class RoleConsumerArgsDict(TypedDict):
     role_names: NotRequired[Sequence[str]]
     role_path: NotRequired[str]
     role_arns: NotRequired[Sequence["pulumi.Input[str]"]]
-    principal_form: NotRequired[Literal["condition", "arn"]]
+    principal_form: NotRequired[PrincipalForm]
     access: NotRequired[AccessLevel]
     description: NotRequired[str | None]
 
@@ -69,11 +76,18 @@ class OrganizationConsumerArgsDict(TypedDict):
 
 
 class LambdaConsumerArgsDict(TypedDict):
-    """Lambda functions of an account pulling their images, same region only (spec: `LambdaConsumer`)."""
+    """Container-image Lambda functions of an account, same region only: the Lambda service, and the roles
+    that create or update the functions (`deployer_role_names` or `deployer_role_arns`), or the whole
+    account with `allow_account_root` (spec: `LambdaConsumer`)."""
 
     kind: Literal["lambda"]
     account_id: str
     region: NotRequired[str | None]
+    deployer_role_names: NotRequired[Sequence[str]]
+    deployer_role_path: NotRequired[str]
+    deployer_role_arns: NotRequired[Sequence["pulumi.Input[str]"]]
+    deployer_principal_form: NotRequired[PrincipalForm]
+    allow_account_root: NotRequired[bool]
     access: NotRequired[Literal["pull"]]
     description: NotRequired[str | None]
 
@@ -95,6 +109,7 @@ class RepositorySettingsArgsDict(TypedDict):
     lifecycle: NotRequired[LifecycleArgsDict | None]
     force_delete: NotRequired[bool]
     retain_on_delete: NotRequired[bool]
+    protect: NotRequired[bool]
     tags: NotRequired[Mapping[str, str]]
 
 
@@ -124,6 +139,9 @@ class TrustArgsDict(TypedDict):
     oidc_provider_arn: NotRequired[str | None]
     namespace: NotRequired[str | None]
     service_account: NotRequired[str | None]
+    cluster_name: NotRequired[str | None]
+    cluster_region: NotRequired[str | None]
+    github_subjects: NotRequired[Sequence[str]]
 
 
 class RegistryLocationArgsDict(TypedDict):
@@ -134,23 +152,40 @@ class RegistryLocationArgsDict(TypedDict):
     partition: NotRequired[str | None]
 
 
-class PullerRoleArgsDict(TypedDict):
-    """A role that may pull (or push) exactly its repositories (spec: `PullerRoleArgs`).
+class _RepositoryAccessArgsDict(TypedDict):
+    """The repositories an identity policy covers, and at which access level: the keys `PullerRoleArgsDict`
+    and `PullerPolicyArgsDict` share (spec: `RepositoryAccessArgs`).
 
     Give the repositories as `repository_arns`, or as `registry` with `repositories` (names).
     """
 
-    role_name: str
-    path: NotRequired[str]
-    description: NotRequired[str | None]
-    trust: NotRequired[TrustArgsDict]
-    account_id: NotRequired[str | None]
     access: NotRequired[AccessLevel]
     repository_arns: NotRequired[Sequence["pulumi.Input[str]"]]
     # Without the spec's `None` (the same as leaving it out), a bad value inside is reported key for key.
     registry: NotRequired[RegistryLocationArgsDict]
     repositories: NotRequired[Sequence[str]]
     cloudwatch_log_groups: NotRequired[Sequence[str]]
+
+
+class PullerRoleArgsDict(_RepositoryAccessArgsDict):
+    """A role that may pull (or push) exactly its repositories, with the trust of its workload
+    (spec: `PullerRoleArgs`)."""
+
+    role_name: str
+    path: NotRequired[str]
+    description: NotRequired[str | None]
+    trust: NotRequired[TrustArgsDict]
+    account_id: NotRequired[str | None]
     permissions_boundary: NotRequired["pulumi.Input[str] | None"]
     max_session_duration: NotRequired[int]
     tags: NotRequired[Mapping[str, str]]
+
+
+class PullerPolicyArgsDict(_RepositoryAccessArgsDict):
+    """The same identity policy for a role that exists, given by name or ARN (spec: `PullerPolicyArgs`)."""
+
+    role: "pulumi.Input[str]"
+    path: NotRequired[str]
+    account_id: NotRequired[str | None]
+    attach_as: NotRequired[Literal["inline", "managed"]]
+    policy_name: NotRequired[str | None]

@@ -35,7 +35,7 @@ def trust(**fields: Any) -> dict[str, Any]:
 
 # AWS's cross-account example for container-image functions ("CrossAccountPermission" and
 # "LambdaECRImageCrossAccountRetrievalPolicy"), with its account and region.
-AWS_LAMBDA_EXAMPLE = [
+AWS_LAMBDA_EXAMPLE: list[dict[str, Any]] = [
     {
         "Sid": "CrossAccountPermission",
         "Effect": "Allow",

@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from ecr_shared_services.aws.actions import AccessLevel as SpecAccessLevel
+from ecr_shared_services.errors import SpecError
 from ecr_shared_services.provider import enums, puller_args, registry_args
 from ecr_shared_services.provider.received import plain, registry_spec
 from ecr_shared_services.spec import consumers, puller, registry, repository
@@ -29,6 +30,7 @@ PAIRS: list[tuple[Any, type[BaseModel]]] = [
     (registry_args.RepositorySettings, repository.RepositorySettings),
     (registry_args.Lifecycle, repository.LifecycleSpec),
     (puller_args.PullerRoleArgs, puller.PullerRoleArgs),
+    (puller_args.PullerPolicyArgs, puller.PullerPolicyArgs),
     (puller_args.Trust, puller.TrustSpec),
     (puller_args.RegistryLocation, puller.RegistryLocation),
 ]
@@ -65,6 +67,7 @@ def _literal_values(annotation: Any) -> list[str]:
         (enums.ImageTagMutability, _literal_values(repository.TagMutability)),
         (enums.Encryption, _literal_values(repository.Encryption)),
         (enums.TrustService, _literal_values(puller.TrustService)),
+        (enums.AttachAs, _literal_values(puller.PullerPolicyArgs.model_fields["attach_as"].annotation)),
     ],
 )
 def test_enum_values_are_the_specs_literals(enum: type[Enum], allowed: list[str]) -> None:
@@ -85,6 +88,8 @@ def test_lifecycle_encodings_map_to_the_specs_none() -> None:
         "repositories": [
             {"name": "a1", "private": True},
             {"name": "b1", "private": True, "lifecycle": {"keep_last_tagged": 0.0, "expire_untagged_after_days": 7.0}},
+            {"name": "c1", "private": True, "lifecycle": {"expire_untagged_after_days": 0.0, "keep_last_tagged": 5.0}},
+            {"name": "d1", "private": True, "lifecycle": {"expire_tagged_after_days": 0.0}},
         ],
     }
     spec = registry_spec(received)
@@ -93,3 +98,14 @@ def test_lifecycle_encodings_map_to_the_specs_none() -> None:
     lifecycle = spec.repositories[1].settings(spec.defaults).lifecycle
     assert lifecycle is not None
     assert (lifecycle.keep_last_tagged, lifecycle.expire_untagged_after_days) == (None, 7)
+    untagged_off = spec.repositories[2].settings(spec.defaults).lifecycle
+    assert untagged_off is not None
+    assert (untagged_off.expire_untagged_after_days, untagged_off.keep_last_tagged) == (None, 5)
+    tagged_off = spec.repositories[3].settings(spec.defaults).lifecycle
+    assert tagged_off is not None
+    assert (tagged_off.expire_tagged_after_days, tagged_off.expire_untagged_after_days) == (None, 14)
+    # Every rule a 0 stands for is None, so a lifecycle of nothing but 0s is the spec's own error.
+    all_off = {"expire_untagged_after_days": 0.0, "keep_last_tagged": 0.0, "expire_tagged_after_days": 0.0}
+    with pytest.raises(SpecError) as nothing_left:
+        registry_spec({**received, "repositories": [{"name": "e1", "private": True, "lifecycle": all_off}]})
+    assert [v.code for v in nothing_left.value.violations] == ["ESS212"]

@@ -19,6 +19,7 @@ import yaml
 from google.protobuf import json_format
 from pulumi.runtime.proto import provider_pb2_grpc
 from wire import (
+    POLICY_TYPE,
     PULLER_TYPE,
     REGISTRY_TYPE,
     Monitor,
@@ -36,6 +37,7 @@ from ecr_shared_services.spec.registry import SharedRegistryArgs
 
 REGISTRY = "987654321098"
 APP = "123456789012"
+PLATFORM = "111122223333"
 ROLE = {"kind": "role", "accountId": APP, "roleNames": ["ecsTaskExecutionRole"], "description": "Payments' tasks"}
 ORG = {"kind": "organization", "organizationId": "o-a1b2c3d4e5"}
 # An ECR lifecycle policy as written by hand: its numbers must reach AWS as integers, not 5.0.
@@ -50,6 +52,7 @@ RAW_LIFECYCLE = {
     ]
 }
 KMS_KEY = "arn:aws:kms:us-east-1:987654321098:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+LAMBDA = {"kind": "lambda", "accountId": APP, "deployerRoleNames": ["lambda-deployer"]}
 
 
 @pytest.fixture
@@ -117,6 +120,28 @@ REGISTRY_CASES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
             ],
         },
     ),
+    "Lambda deployers and an opted-in account root, protect, tagged images expiring by age": (
+        {
+            "region": "us-east-1",
+            "defaults": {"protect": True, "lifecycle": {"expireTaggedAfterDays": 90}},
+            "repositories": [
+                {
+                    "name": "functions",
+                    "consumers": [
+                        {**LAMBDA, "deployerRolePath": "/deploy/"},
+                        {
+                            "kind": "lambda",
+                            "accountId": PLATFORM,
+                            "allowAccountRoot": True,
+                            "description": "Platform account: functions deployed by many pipelines",
+                        },
+                    ],
+                },
+                {"name": "scratch", "private": True, "protect": False},
+            ],
+        },
+        None,
+    ),
 }
 
 
@@ -132,6 +157,25 @@ def test_registry_registers_what_the_python_component_registers(
     assert len(registry_monitor.registrations) >= 3
     assert response.urn == expected.by_name("shared").urn
     assert _state(response) == expected.outputs
+
+
+def test_lambda_deployers_protect_and_tagged_age_reach_the_registered_resources(
+    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+) -> None:
+    inputs, _ = REGISTRY_CASES["Lambda deployers and an opted-in account root, protect, tagged images expiring by age"]
+    construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", inputs)
+    by_name = {r.name: r for r in registry_monitor.registrations}
+
+    assert (by_name["shared-functions"].protect, by_name["shared-scratch"].protect) == (True, False)
+    policy = by_name["shared-functions-policy"].inputs["policy"]
+    assert f"arn:aws:iam::{APP}:role/deploy/lambda-deployer" in policy
+    assert f"arn:aws:iam::{PLATFORM}:root" in policy
+    rules = json.loads(by_name["shared-functions-lifecycle"].inputs["policy"])["rules"]
+    assert {"tagStatus": "tagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 90} in [
+        {key: rule["selection"][key] for key in ("tagStatus", "countType", "countUnit", "countNumber")}
+        for rule in rules
+        if rule["selection"]["tagStatus"] == "tagged"
+    ]
 
 
 def test_raw_lifecycle_numbers_arrive_as_integers(
@@ -201,21 +245,35 @@ def test_outputs_where_plain_values_are_needed_fail_as_a_spec_error(
     assert "  - repositories[0].consumers[0].account_id = 'an output': this input must be a plain value" in text
 
 
+# A consumer kind, its field of role ARNs (schema name, Python name) and its principal-form field, camelCase.
+DEFERRED_FIELDS = {
+    "role": ({"kind": "role"}, ("roleArns", "role_arns"), "principalForm"),
+    "lambda": (
+        {"kind": "lambda", "accountId": APP},
+        ("deployerRoleArns", "deployer_role_arns"),
+        "deployerPrincipalForm",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(DEFERRED_FIELDS))
 def test_role_arns_from_other_resources_are_rendered_when_they_resolve(
-    provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
+    kind: str, provider: provider_pb2_grpc.ResourceProviderStub, registry_monitor: Monitor
 ) -> None:
+    base, (schema_field, python_field), form = DEFERRED_FIELDS[kind]
     arn = f"arn:aws:iam::{APP}:role/deployer"
     output_value = _output_value(arn, "urn:pulumi:stack::project::aws:iam/role:Role::deployer")
-    consumer = {"kind": "role", "roleArns": [output_value], "principalForm": "arn"}
+    consumer = {**base, schema_field: [output_value], form: "arn"}
     inputs = {"region": "us-east-1", "repositories": [{"name": "payment-service", "consumers": [consumer]}]}
     construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", inputs)
 
-    python_consumer = {"kind": "role", "role_arns": [pulumi.Output.from_input(arn)], "principal_form": "arn"}
+    python_consumer = {**snake({**base, form: "arn"}), python_field: [pulumi.Output.from_input(arn)]}
     python_args = {"region": "us-east-1", "repositories": [{"name": "payment-service", "consumers": [python_consumer]}]}
     expected = in_process(REGISTRY_TYPE, "shared", python_args, AwsMocks(REGISTRY, "us-east-1"))
     assert identity(registry_monitor.registrations) == identity(expected.registrations)
     policy = json.loads(expected.by_name("shared-payment-service-policy").inputs["policy"])
-    assert policy["Statement"][0]["Principal"] == {"AWS": arn}
+    # The role is named by its ARN as Principal (principal form arn), as in the role consumer's statement.
+    assert {"AWS": arn} in [statement["Principal"] for statement in policy["Statement"]]
 
 
 def test_bad_input_fails_with_the_spec_error_and_registers_nothing(
@@ -225,7 +283,7 @@ def test_bad_input_fails_with_the_spec_error_and_registers_nothing(
         "region": "us-east-1",
         "repositories": [
             {"name": "payment-service", "consumers": [ROLE]},
-            {"name": "payment-service", "consumers": [{"kind": "lambda", "accountId": APP, "region": "eu-west-1"}]},
+            {"name": "payment-service", "consumers": [{**LAMBDA, "region": "eu-west-1"}]},
         ],
     }
     with pytest.raises(SpecError) as python_error:
@@ -248,6 +306,94 @@ def test_provider_encodings_are_checked_with_the_spec_in_one_error(
     assert "SharedRegistryArgs: 2 invalid values:" in text
     assert "repositories[0].lifecycle.enabled = False: no lifecycle policy is made, so ['keep_last_tagged']" in text
     assert "repositories[0].name = 'Payments'" in text
+
+
+EXISTING_ROLE = f"arn:aws:iam::{APP}:role/service-role/payments-deployer"
+# PullerPolicy's inputs: the schema's, and the Python component's when they differ from their snake_case.
+POLICY_CASES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
+    "inline on a role by name, repositories by name, log groups": (
+        {
+            "role": "ecsTaskExecutionRole",
+            "registry": {"accountId": REGISTRY, "region": "us-east-1"},
+            "repositories": ["payment-service", "base-images/python"],
+            "cloudwatchLogGroups": ["/ecs/payments"],
+        },
+        None,
+    ),
+    "managed, on a role ARN from another resource, push": (
+        {
+            "role": _output_value(EXISTING_ROLE, "urn:pulumi:stack::project::aws:iam/role:Role::deployer"),
+            "repositoryArns": [f"arn:aws:ecr:us-east-1:{REGISTRY}:repository/payment-service"],
+            "access": "push",
+            "attachAs": "managed",
+            "policyName": "payments-ci-ecr",
+        },
+        {
+            "role": pulumi.Output.from_input(EXISTING_ROLE),
+            "repository_arns": [f"arn:aws:ecr:us-east-1:{REGISTRY}:repository/payment-service"],
+            "access": "push",
+            "attach_as": "managed",
+            "policy_name": "payments-ci-ecr",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(POLICY_CASES))
+def test_puller_policy_registers_what_the_python_component_registers(
+    case: str, provider: provider_pb2_grpc.ResourceProviderStub, app_monitor: Monitor
+) -> None:
+    inputs, python_args = POLICY_CASES[case]
+    response = construct(provider, app_monitor.address, POLICY_TYPE, "payments", inputs)
+    expected = in_process(POLICY_TYPE, "payments", python_args or snake(inputs), AwsMocks(APP, "us-east-1"))
+
+    assert identity(app_monitor.registrations) == identity(expected.registrations)
+    assert response.urn == expected.by_name("payments").urn
+    assert _state(response) == expected.outputs
+    # No role is created: the policy goes to the role that exists.
+    assert [r for r in app_monitor.registrations if r.type == "aws:iam/role:Role"] == []
+
+
+def test_puller_policy_attaches_to_the_named_role_only_what_its_repositories_need(
+    provider: provider_pb2_grpc.ResourceProviderStub, app_monitor: Monitor
+) -> None:
+    inputs, _ = POLICY_CASES["managed, on a role ARN from another resource, push"]
+    response = construct(provider, app_monitor.address, POLICY_TYPE, "payments", inputs)
+    by_name = {r.name: r for r in app_monitor.registrations}
+
+    assert sorted(by_name) == ["payments", "payments-ecr", "payments-ecr-attachment"]
+    assert by_name["payments-ecr-attachment"].inputs["role"] == "payments-deployer"
+    assert by_name["payments-ecr"].inputs["name"] == "payments-ci-ecr"
+    document = json.loads(by_name["payments-ecr"].inputs["policy"])
+    resources = [statement["Resource"] for statement in document["Statement"] if statement["Resource"] != "*"]
+    assert resources == [f"arn:aws:ecr:us-east-1:{REGISTRY}:repository/payment-service"]
+    assert _state(response)["roleArn"] == EXISTING_ROLE
+
+
+def test_puller_policy_bad_input_fails_with_the_spec_error(
+    provider: provider_pb2_grpc.ResourceProviderStub, app_monitor: Monitor
+) -> None:
+    # A role of another account: IAM attaches a policy by role name, in the program's own account.
+    inputs = {
+        "role": f"arn:aws:iam::{PLATFORM}:role/deployer",
+        "accountId": APP,
+        "registry": {"accountId": REGISTRY, "region": "us-east-1"},
+        "repositories": ["payment-service"],
+    }
+    with pytest.raises(SpecError) as python_error:
+        in_process(POLICY_TYPE, "payments", snake(inputs), AwsMocks(APP, "us-east-1"))
+    assert [v.code for v in python_error.value.violations] == ["ESS415"]
+    assert str(python_error.value) in rejected(provider, app_monitor, POLICY_TYPE, inputs)
+
+
+def test_puller_policy_takes_its_role_as_an_output_and_no_other_value(
+    provider: provider_pb2_grpc.ResourceProviderStub, app_monitor: Monitor
+) -> None:
+    inputs, _ = POLICY_CASES["managed, on a role ARN from another resource, push"]
+    account = _output_value(APP, "urn:pulumi:stack::project::aws:organizations/account:Account::app")
+    text = rejected(provider, app_monitor, POLICY_TYPE, {**inputs, "accountId": account})
+    assert "PullerPolicyArgs: 1 invalid value:" in text
+    assert "  - account_id = 'an output': this input must be a plain value" in text
 
 
 def test_puller_role_bad_input_fails_with_the_spec_error(
@@ -281,16 +427,28 @@ def test_the_readme_yaml_example_constructs(
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("## From TypeScript, Go, C#, Java or YAML", 1)[1]
     program = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
-    resource = program["resources"]["shared"]
-    assert resource["type"] == REGISTRY_TYPE
+    shared, task_execution = program["resources"]["shared"], program["resources"]["taskExecution"]
+    assert (shared["type"], task_execution["type"]) == (REGISTRY_TYPE, POLICY_TYPE)
 
-    construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", resource["properties"])
+    response = construct(provider, registry_monitor.address, REGISTRY_TYPE, "shared", shared["properties"])
     lifecycle = next(r for r in registry_monitor.registrations if r.name == "shared-payment-service-lifecycle")
     counts = [rule["selection"]["countNumber"] for rule in json.loads(lifecycle.inputs["policy"])["rules"]]
     assert 50 in counts
+
+    # Pulumi YAML resolves the interpolation to the registry's output; here it is resolved by hand.
+    arn = _state(response)["repositories"]["payment-service"]["arn"]
+    interpolation = '${shared.repositories["payment-service"].arn}'
+    properties = {**task_execution["properties"], "repositoryArns": [arn]}
+    assert task_execution["properties"]["repositoryArns"] == [interpolation]
+    construct(provider, registry_monitor.address, POLICY_TYPE, "taskExecution", properties)
+    attached = next(r for r in registry_monitor.registrations if r.name == "taskExecution-ecr")
+    assert attached.inputs["role"] == "ecsTaskExecutionRole"
+    assert arn in attached.inputs["policy"]
     assert sorted(r.name for r in registry_monitor.registrations) == [
         "shared",
         "shared-payment-service",
         "shared-payment-service-lifecycle",
         "shared-payment-service-policy",
+        "taskExecution",
+        "taskExecution-ecr",
     ]

@@ -16,6 +16,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 PACKAGE = "ecr-shared-services"
 REGISTRY = f"{PACKAGE}:index:SharedRegistry"
 PULLER = f"{PACKAGE}:index:PullerRole"
+POLICY = f"{PACKAGE}:index:PullerPolicy"
 CALL = 30.0
 
 
@@ -42,7 +43,7 @@ def test_package_name_version_and_components(
 ) -> None:
     assert schema["name"] == PACKAGE
     assert schema["version"] == version(PACKAGE)
-    assert sorted(schema["resources"]) == [PULLER, REGISTRY]
+    assert sorted(schema["resources"]) == [POLICY, PULLER, REGISTRY]
     assert all(resource["isComponent"] for resource in schema["resources"].values())
     assert provider.GetPluginInfo(empty_pb2.Empty(), timeout=CALL).version == version(PACKAGE)
 
@@ -61,7 +62,26 @@ def test_inputs_required_and_outputs(schema: dict[str, Any]) -> None:
     assert sorted(registry["properties"]) == ["grants", "policies", "registryId", "repositories"]
     assert sorted(registry["required"]) == ["grants", "policies", "registryId", "repositories"]
     assert puller["requiredInputs"] == ["roleName"]
-    assert sorted(puller["properties"]) == ["policy", "roleArn", "roleName"]
+    assert sorted(puller["properties"]) == ["instanceProfileArn", "policy", "roleArn", "roleName"]
+    # Made with trust ec2 only, so an SDK types it as optional.
+    assert sorted(puller["required"]) == ["policy", "roleArn", "roleName"]
+    policy = schema["resources"][POLICY]
+    assert sorted(policy["inputProperties"]) == [
+        "access",
+        "accountId",
+        "attachAs",
+        "cloudwatchLogGroups",
+        "path",
+        "policyName",
+        "registry",
+        "repositories",
+        "repositoryArns",
+        "role",
+    ]
+    assert policy["requiredInputs"] == ["role"]
+    assert sorted(policy["properties"]) == sorted(policy["required"]) == ["policy", "roleArn", "roleName"]
+    # The same RegistryLocation type serves both puller components.
+    assert policy["inputProperties"]["registry"] == puller["inputProperties"]["registry"]
     assert registry["properties"]["repositories"]["additionalProperties"]["additionalProperties"]["type"] == "string"
     types = schema["types"]
     assert types[f"{PACKAGE}:index:Repository"]["required"] == ["name"]
@@ -87,12 +107,26 @@ def test_kinds_and_levels_are_enums(schema: dict[str, Any]) -> None:
 
     assert values("ConsumerKind") == ["account", "role", "organization", "lambda"]
     assert values("AccessLevel") == ["pull", "push"]
-    assert values("TrustService") == ["ecs-tasks", "eks-pod-identity", "lambda", "ec2", "eks-irsa"]
+    assert values("TrustService") == [
+        "ecs-tasks",
+        "eks-node",
+        "eks-fargate",
+        "ec2",
+        "github-oidc",
+        "codebuild",
+        "eks-pod-identity",
+        "eks-irsa",
+        "lambda",
+    ]
+    assert values("AttachAs") == ["inline", "managed"]
     consumer = schema["types"][f"{PACKAGE}:index:Consumer"]["properties"]
     assert consumer["kind"]["$ref"] == f"#/types/{PACKAGE}:index:ConsumerKind"
     assert consumer["access"]["$ref"] == f"#/types/{PACKAGE}:index:AccessLevel"
     repository = schema["types"][f"{PACKAGE}:index:Repository"]["properties"]
     assert repository["encryption"]["$ref"] == f"#/types/{PACKAGE}:index:Encryption"
+    assert consumer["deployerPrincipalForm"]["$ref"] == f"#/types/{PACKAGE}:index:PrincipalForm"
+    attach_as = schema["resources"][POLICY]["inputProperties"]["attachAs"]
+    assert attach_as["$ref"] == f"#/types/{PACKAGE}:index:AttachAs"
 
 
 def test_only_arns_from_other_resources_accept_outputs(schema: dict[str, Any]) -> None:
@@ -102,13 +136,17 @@ def test_only_arns_from_other_resources_accept_outputs(schema: dict[str, Any]) -
     assert "plain" not in consumer["roleArns"]["items"]
     assert "plain" not in puller["repositoryArns"]["items"]
     assert "plain" not in puller["permissionsBoundary"]
+    assert "plain" not in schema["resources"][POLICY]["inputProperties"]["role"]
     accepting = sorted(
         f"{owner.rsplit(':', 1)[-1]}.{name}"
         for owner, name, prop in _properties(schema)
         if not owner.endswith(".properties") and _accepts_outputs(prop)
     )
     assert accepting == [
+        "Consumer.deployerRoleArns",
         "Consumer.roleArns",
+        "PullerPolicy.inputProperties.repositoryArns",
+        "PullerPolicy.inputProperties.role",
         "PullerRole.inputProperties.permissionsBoundary",
         "PullerRole.inputProperties.repositoryArns",
     ]

@@ -12,7 +12,14 @@ from fake_engine import PROJECT, STACK, STACK_URN, FakeMonitor, serve
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc, resource_pb2_grpc
 
-from ecr_shared_services import PullerRole, PullerRoleArgsDict, SharedRegistry, SharedRegistryArgsDict
+from ecr_shared_services import (
+    PullerPolicy,
+    PullerPolicyArgsDict,
+    PullerRole,
+    PullerRoleArgsDict,
+    SharedRegistry,
+    SharedRegistryArgsDict,
+)
 from ecr_shared_services.plan.mock_runtime import MockRun, run_under_mocks
 from ecr_shared_services.plan.mocks import AwsMocks
 from ecr_shared_services.plan.registration import Registration
@@ -20,6 +27,7 @@ from ecr_shared_services.plan.registration import Registration
 CALL = 60.0
 REGISTRY_TYPE = "ecr-shared-services:index:SharedRegistry"
 PULLER_TYPE = "ecr-shared-services:index:PullerRole"
+POLICY_TYPE = "ecr-shared-services:index:PullerPolicy"
 
 
 def snake(value: Any) -> Any:
@@ -85,8 +93,24 @@ OUTPUTS = {
         "grants": "grants",
         "policies": "policies",
     },
-    PULLER_TYPE: {"roleArn": "role_arn", "roleName": "role_name", "policy": "policy"},
+    PULLER_TYPE: {
+        "roleArn": "role_arn",
+        "roleName": "role_name",
+        "policy": "policy",
+        "instanceProfileArn": "instance_profile_arn",
+    },
+    POLICY_TYPE: {"roleArn": "role_arn", "roleName": "role_name", "policy": "policy"},
 }
+
+
+def _component(type_token: str, name: str, args: dict[str, Any]) -> SharedRegistry | PullerRole | PullerPolicy:
+    """The Python component of `type_token`, given the same plain dict the provider hands it: only the run-time
+    checks judge it."""
+    if type_token == REGISTRY_TYPE:
+        return SharedRegistry(name, cast(SharedRegistryArgsDict, args))
+    if type_token == PULLER_TYPE:
+        return PullerRole(name, cast(PullerRoleArgsDict, args))
+    return PullerPolicy(name, cast(PullerPolicyArgsDict, args))
 
 
 def in_process(type_token: str, name: str, args: dict[str, Any], mocks: AwsMocks) -> MockRun:
@@ -94,14 +118,11 @@ def in_process(type_token: str, name: str, args: dict[str, Any], mocks: AwsMocks
     under their schema names."""
 
     def program() -> None:
-        # The same plain dict the provider hands the component: only the run-time checks judge it.
-        component: SharedRegistry | PullerRole = (
-            SharedRegistry(name, cast(SharedRegistryArgsDict, args))
-            if type_token == REGISTRY_TYPE
-            else PullerRole(name, cast(PullerRoleArgsDict, args))
-        )
+        component = _component(type_token, name, args)
         for schema_name, attribute in OUTPUTS[type_token].items():
-            pulumi.export(schema_name, getattr(component, attribute))
+            value = getattr(component, attribute)
+            if value is not None:  # the provider host leaves an output that is None out of the state
+                pulumi.export(schema_name, value)
 
     run = run_under_mocks(program, mocks)
     if run.error:

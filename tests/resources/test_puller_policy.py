@@ -11,6 +11,7 @@ from ecr_shared_services import (
     PullerPolicyArgs,
     PullerRole,
     PullerRoleArgsDict,
+    RoleConsumerArgsDict,
     SharedRegistry,
     SharedRegistryArgsDict,
 )
@@ -145,7 +146,7 @@ def test_a_github_publisher_role_trusts_the_account_provider_in_the_repository_p
 
 
 def test_protect_and_the_aws_managed_kms_key_reach_the_repository() -> None:
-    role = {"kind": "role", "account_id": APP, "role_names": ["r"]}
+    role: RoleConsumerArgsDict = {"kind": "role", "account_id": APP, "role_names": ["r"]}
     spec: SharedRegistryArgsDict = {
         "region": "us-east-1",
         "defaults": {"protect": True, "encryption": "KMS"},

@@ -25,6 +25,7 @@ ROOT_MODULES = {
     "arguments": "spec",
     "shared_registry": "components",
     "puller_role": "components",
+    "puller_policy": "components",
 }
 # Layers that must import without Pulumi (they run in the CLI and the policy pack too).
 PURE = {"aws", "spec", "policy", "access"}

@@ -1,8 +1,8 @@
 """The TypedDicts of ecr_shared_services.arguments describe exactly the shapes the pydantic specs accept.
 
-Walked from SharedRegistryArgs and PullerRoleArgs down through every nested spec: the same keys, the same
-required keys (plus the discriminator, which a union of consumers needs even though each spec defaults it),
-and the same Literal values for kinds and enums.
+Walked from SharedRegistryArgs, PullerRoleArgs and PullerPolicyArgs down through every nested spec: the same
+keys, the same required keys (plus the discriminator, which a union of consumers needs even though each spec
+defaults it), and the same Literal values for kinds and enums.
 """
 
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -13,7 +13,14 @@ from pydantic.fields import FieldInfo
 from typing_extensions import NotRequired, TypedDict, is_typeddict
 
 import ecr_shared_services
-from ecr_shared_services import PullerRoleArgs, PullerRoleArgsDict, SharedRegistryArgs, SharedRegistryArgsDict
+from ecr_shared_services import (
+    PullerPolicyArgs,
+    PullerPolicyArgsDict,
+    PullerRoleArgs,
+    PullerRoleArgsDict,
+    SharedRegistryArgs,
+    SharedRegistryArgsDict,
+)
 from ecr_shared_services.arguments import RoleConsumerArgsDict, TrustArgsDict
 from ecr_shared_services.spec.consumers import RoleConsumer
 from ecr_shared_services.spec.puller import TrustSpec
@@ -110,20 +117,26 @@ def _reached(model: type[BaseModel], typed: Any) -> set[Any]:
     return seen
 
 
-@pytest.mark.parametrize(
-    ("model", "typed"), [(SharedRegistryArgs, SharedRegistryArgsDict), (PullerRoleArgs, PullerRoleArgsDict)]
-)
+# The components' arguments, each with the TypedDict that describes it.
+ROOTS: list[tuple[type[BaseModel], Any]] = [
+    (SharedRegistryArgs, SharedRegistryArgsDict),
+    (PullerRoleArgs, PullerRoleArgsDict),
+    (PullerPolicyArgs, PullerPolicyArgsDict),
+]
+
+
+@pytest.mark.parametrize(("model", "typed"), ROOTS, ids=lambda item: getattr(item, "__name__", ""))
 def test_typed_dicts_describe_the_specs_exactly(model: type[BaseModel], typed: Any) -> None:
     assert differences(model, typed) == []
 
 
 def test_every_nested_typed_dict_is_reached_and_exported() -> None:
-    reached = _reached(SharedRegistryArgs, SharedRegistryArgsDict) | _reached(PullerRoleArgs, PullerRoleArgsDict)
+    reached = set().union(*(_reached(model, typed) for model, typed in ROOTS))
     exported = {name for name in ecr_shared_services.__all__ if name.endswith("ArgsDict")}
     # ConsumerArgsDict names the union of the four consumer kinds, each of them reached on its own.
     assert {d.__name__ for d in reached} | {"ConsumerArgsDict"} == exported
     assert all(getattr(ecr_shared_services, d.__name__) is d for d in reached)
-    assert len(reached) == 11
+    assert len(reached) == 12
 
 
 def test_a_field_added_to_a_spec_alone_is_found() -> None:
@@ -141,6 +154,9 @@ def test_a_key_that_became_required_or_a_changed_enum_is_found() -> None:
         oidc_provider_arn: NotRequired[str | None]
         namespace: NotRequired[str | None]
         service_account: NotRequired[str | None]
+        cluster_name: NotRequired[str | None]
+        cluster_region: NotRequired[str | None]
+        github_subjects: NotRequired[list[str]]
 
     found = differences(TrustSpec, StrictTrust)
     assert found[0] == "TrustSpec: required [] in the spec, ['service'] here"

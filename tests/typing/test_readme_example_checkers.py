@@ -1,5 +1,6 @@
 """The README's Python example, copied into a program of its own, passes `mypy --strict` and pyright (strict);
-copies with a misspelt key or a value of the wrong type fail them, at the line of the mistake; and, as the
+copies with a misspelt key, a value of the wrong type, or PullerRole's `role_name` given to PullerPolicy fail
+them, at the line of the mistake; and, as the
 README says, a consumer annotated with its own TypedDict has a misspelt key named. Dicts written straight
 into the components' constructors are checked too (`{"repos": []}` passed the checkers while the
 constructors took any Mapping).
@@ -22,6 +23,8 @@ SOURCE_ROOT = Path(__file__).resolve().parents[2] / "components"
 # Each mistake is made at a place the example holds once.
 MISSPELT = ('"role_names": ["ecsTaskExecutionRole"]', '"role_name": ["ecsTaskExecutionRole"]')
 WRONG_TYPE = ('"registry": {"account_id": "987654321098"', '"registry": {"account_id": 987654321098')
+# PullerRole's key given to PullerPolicy, whose role exists and is named by `role`.
+POLICY_KEY = ('"role": "ecsTaskExecutionRole"', '"role_name": "ecsTaskExecutionRole"')
 ANNOTATED_ENTRY = """from ecr_shared_services import RoleConsumerArgsDict
 
 consumer: RoleConsumerArgsDict = {"kind": "role", "account_id": "123456789012", "role_name": ["ecsTaskExecutionRole"]}
@@ -31,7 +34,14 @@ INLINE_ARGS = """from ecr_shared_services import PullerRole, SharedRegistry
 SharedRegistry("shared", {"region": "us-east-1", "repos": []})
 PullerRole("payments", {"role_name": "ecsTaskExecutionRole", "repository_arn": []})
 """
-PROGRAMS = ("example.py", "misspelt_key.py", "wrong_type.py", "annotated_entry.py", "inline_args.py")
+PROGRAMS = (
+    "example.py",
+    "misspelt_key.py",
+    "wrong_type.py",
+    "policy_key.py",
+    "annotated_entry.py",
+    "inline_args.py",
+)
 
 
 def _changed(source: str, change: tuple[str, str]) -> str:
@@ -47,12 +57,13 @@ def _line_of(source: str, text: str) -> int:
 
 @pytest.fixture(scope="module")
 def programs(tmp_path_factory: pytest.TempPathFactory, readme_example: str) -> Path:
-    """The example, its two broken copies, a misspelt annotated consumer and misspelt inline args."""
+    """The example, its three broken copies, a misspelt annotated consumer and misspelt inline args."""
     folder = tmp_path_factory.mktemp("programs")
     example = readme_example
     (folder / "example.py").write_text(example)
     (folder / "misspelt_key.py").write_text(_changed(example, MISSPELT))
     (folder / "wrong_type.py").write_text(_changed(example, WRONG_TYPE))
+    (folder / "policy_key.py").write_text(_changed(example, POLICY_KEY))
     (folder / "annotated_entry.py").write_text(ANNOTATED_ENTRY)
     (folder / "inline_args.py").write_text(INLINE_ARGS)
     return folder
@@ -96,6 +107,14 @@ def test_mypy_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wrong_
             "[typeddict-item]",
         )
     ]
+    policy_source = (programs / "policy_key.py").read_text()
+    assert found["policy_key.py"] == [
+        (_line_of(policy_source, "PullerPolicyArgsDict = {"), message)
+        for message in (
+            'Missing key "role" for TypedDict "PullerPolicyArgsDict"  [typeddict-item]',
+            'Extra key "role_name" for TypedDict "PullerPolicyArgsDict"  [typeddict-unknown-key]',
+        )
+    ]
     assert found["annotated_entry.py"] == [
         (3, 'Extra key "role_name" for TypedDict "RoleConsumerArgsDict"  [typeddict-unknown-key]')
     ]
@@ -137,6 +156,10 @@ def test_pyright_strict_accepts_the_example_and_rejects_a_misspelt_key_and_a_wro
     assert line == _line_of(wrong_source, WRONG_TYPE[1])
     assert '"PullerRoleArgsDict"' in message
     assert '"Literal[987654321098]" is not assignable to "str"' in message
+    policy_source = (programs / "policy_key.py").read_text()
+    [(line, message)] = found["policy_key.py"]
+    assert line == _line_of(policy_source, POLICY_KEY[1])
+    assert '"role_name" is an undefined item in type "PullerPolicyArgsDict"' in message
     [(line, message)] = found["annotated_entry.py"]
     assert line == 3
     assert '"role_name" is an undefined item in type "RoleConsumerArgsDict"' in message

@@ -1,5 +1,5 @@
-"""`SharedRegistry` and `PullerRole` as a component provider serves them: the same components, constructed
-from the dict the provider host passes, with the outputs declared for the schema.
+"""`SharedRegistry`, `PullerRole` and `PullerPolicy` as a component provider serves them: the same components,
+constructed from the dict the provider host passes, with the outputs declared for the schema.
 
 Class names are the schema's type names (`ecr-shared-services:index:SharedRegistry`), so they repeat the
 library's; each subclass only converts its input and documents its outputs.
@@ -12,9 +12,9 @@ from typing import Any
 
 import pulumi
 
-from ecr_shared_services import puller_role, shared_registry
-from ecr_shared_services.provider.puller_args import PullerRoleArgs
-from ecr_shared_services.provider.received import puller_spec, registry_spec
+from ecr_shared_services import puller_policy, puller_role, shared_registry
+from ecr_shared_services.provider.puller_args import PullerPolicyArgs, PullerRoleArgs
+from ecr_shared_services.provider.received import policy_spec, puller_spec, registry_spec
 from ecr_shared_services.provider.registry_args import SharedRegistryArgs
 
 
@@ -40,7 +40,8 @@ class SharedRegistry(shared_registry.SharedRegistry):
 class PullerRole(puller_role.PullerRole):
     """An IAM role in an application account with the identity policy to pull (or push) exactly the given
     repositories, and the trust policy of its workload. Children: the role `{name}` and its inline policies
-    `{name}-ecr` (and `{name}-logs` with log groups)."""
+    `{name}-ecr` (and `{name}-logs` with log groups); with trust ec2, the instance profile `{name}-profile`.
+    For a role that exists already, use PullerPolicy."""
 
     role_arn: pulumi.Output[str]
     """The role's ARN, to give a registry's role consumer in `roleArns`."""
@@ -48,11 +49,31 @@ class PullerRole(puller_role.PullerRole):
     """The role's name."""
     policy: pulumi.Output[str]
     """The JSON text of the role's ECR identity policy."""
+    # Optional: the host unwraps `| None` into an output that may be absent, and leaves out one that is None.
+    instance_profile_arn: pulumi.Output[str] | None
+    """With trust ec2: the ARN of the instance profile that gives an instance the role."""
 
     def __init__(self, name: str, args: PullerRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, puller_spec(args), opts)
 
 
+class PullerPolicy(puller_policy.PullerPolicy):
+    """Gives a role that exists (by name, or ARN in the provider's account) the identity policy to pull (or push)
+    exactly the given repositories: the document PullerRole attaches to the role it creates. Children: the inline
+    policy `{name}-ecr` (and `{name}-logs` with log groups); with attachAs managed, a customer-managed policy of
+    that name and its attachment `{name}-ecr-attachment`."""
+
+    role_arn: pulumi.Output[str]
+    """The role's ARN, to give a registry's role consumer in `roleArns`."""
+    role_name: pulumi.Output[str]
+    """The role's name, once the policy is attached."""
+    policy: pulumi.Output[str]
+    """The JSON text of the attached ECR identity policy."""
+
+    def __init__(self, name: str, args: PullerPolicyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, policy_spec(args), opts)
+
+
 # The schema takes a component's docstring as its description; without the class body's indentation.
-for _component in (SharedRegistry, PullerRole):
+for _component in (SharedRegistry, PullerRole, PullerPolicy):
     _component.__doc__ = inspect.cleandoc(_component.__doc__ or "")

@@ -19,7 +19,7 @@ class ConsumerKind(str, Enum):
     ORGANIZATION = "organization"
     """Every account of an AWS Organization, or of some of its OUs (`ouPaths`)."""
     LAMBDA = "lambda"
-    """Lambda functions of an account pulling their container images, in the registry's region."""
+    """Container-image Lambda functions of an account (registry's region): the service and the deployer roles."""
 
 
 class AccessLevel(str, Enum):
@@ -59,19 +59,36 @@ class Encryption(str, Enum):
     AES256 = "AES256"
     """ECR-managed keys."""
     KMS = "KMS"
-    """The AWS KMS key given as `kmsKey`."""
+    """AWS KMS: the key given as `kmsKey`, or the AWS-managed key aws/ecr without one."""
 
 
 class TrustService(str, Enum):
-    """The workload that assumes a puller role."""
+    """The workload whose role assumes a puller role: the identity AWS uses for that workload's pull (or push)."""
 
     ECS_TASKS = "ecs-tasks"
-    """ECS tasks: the task execution role or the task role."""
-    EKS_POD_IDENTITY = "eks-pod-identity"
-    """EKS Pod Identity."""
-    LAMBDA = "lambda"
-    """Lambda functions."""
+    """ECS tasks: the task execution role pulls a task's images."""
+    EKS_NODE = "eks-node"
+    """EKS node instance role: pulls the images of pods on EC2 nodes (managed or self-managed node groups)."""
+    EKS_FARGATE = "eks-fargate"
+    """EKS Fargate pod execution role; `clusterName` and `clusterRegion` limit it to the cluster's Fargate profiles."""
     EC2 = "ec2"
-    """EC2 instances (attach the role through an instance profile of your own)."""
+    """EC2 instance role; an instance profile of the same name and path is created with it."""
+    GITHUB_OIDC = "github-oidc"
+    """GitHub Actions through OIDC (CI that pushes, or deploys Lambda functions); needs `githubSubjects`."""
+    CODEBUILD = "codebuild"
+    """CodeBuild project role."""
+    EKS_POD_IDENTITY = "eks-pod-identity"
+    """EKS Pod Identity, for software in a pod that calls ECR itself; a pod's own images are pulled by the node role."""
     EKS_IRSA = "eks-irsa"
-    """EKS IAM roles for service accounts: needs `oidcProviderArn`, `namespace` and `serviceAccount`."""
+    """EKS IRSA, for software in a pod that calls ECR itself: `oidcProviderArn`, `namespace`, `serviceAccount`."""
+    LAMBDA = "lambda"
+    """Refused with the reason: a function's execution role does not pull its image; grant the deployer role."""
+
+
+class AttachAs(str, Enum):
+    """How PullerPolicy attaches the identity policy to the existing role."""
+
+    INLINE = "inline"
+    """An inline policy on the role (counts against IAM's 10,240 characters of inline policies per role)."""
+    MANAGED = "managed"
+    """A customer-managed policy and its attachment to the role."""

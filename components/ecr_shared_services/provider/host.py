@@ -1,4 +1,4 @@
-"""The component provider's main: serves SharedRegistry and PullerRole to every Pulumi language."""
+"""The component provider's main: serves SharedRegistry, PullerRole and PullerPolicy to every Pulumi language."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from pulumi.provider.experimental import component_provider_host
 
-from ecr_shared_services.provider.components import PullerRole, SharedRegistry
+from ecr_shared_services.provider.components import PullerPolicy, PullerRole, SharedRegistry
 
 PACKAGE = "ecr-shared-services"
 
@@ -21,4 +21,4 @@ def _version() -> str:
 
 def main() -> None:
     """Serve the provider as Pulumi runs a plugin: `python <plugin dir> <engine address>` prints its port."""
-    component_provider_host([SharedRegistry, PullerRole], name=PACKAGE, version=_version())
+    component_provider_host([SharedRegistry, PullerRole, PullerPolicy], name=PACKAGE, version=_version())

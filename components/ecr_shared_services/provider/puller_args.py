@@ -1,7 +1,9 @@
-"""The inputs of `PullerRole` as the provider's schema shows them to TypeScript, Go, C# and YAML.
+"""The inputs of `PullerRole` and `PullerPolicy` as the provider's schema shows them to TypeScript, Go, C# and YAML.
 
-The same shape as `ecr_shared_services.spec.puller.PullerRoleArgs` (the schema names are the camelCase of
-these keys). These classes only describe; every rule is checked by the spec the received data goes to.
+The same shapes as `PullerRoleArgs` and `PullerPolicyArgs` of `ecr_shared_services.spec.puller` (the schema
+names are the camelCase of these keys). These classes only describe; every rule is checked by the spec the
+received data goes to. The keys both share are written out in each: the schema analyzer reads a key's
+description from the source of the class it analyzes, not from a base class.
 """
 
 # No `from __future__ import annotations`: Pulumi's schema analyzer reads these annotations at run time.
@@ -9,7 +11,7 @@ these keys). These classes only describe; every rule is checked by the spec the 
 import pulumi
 from typing_extensions import NotRequired, TypedDict
 
-from ecr_shared_services.provider.enums import AccessLevel, TrustService
+from ecr_shared_services.provider.enums import AccessLevel, AttachAs, TrustService
 
 
 class Trust(TypedDict):
@@ -18,11 +20,17 @@ class Trust(TypedDict):
     service: NotRequired[TrustService]
     """The workload (default ecs-tasks)."""
     oidc_provider_arn: NotRequired[str]
-    """EKS IRSA: the cluster's IAM OIDC provider ARN."""
+    """eks-irsa: the cluster's IAM OIDC provider ARN."""
     namespace: NotRequired[str]
-    """EKS: the service account's namespace."""
+    """eks-irsa and eks-pod-identity: the service account's namespace."""
     service_account: NotRequired[str]
-    """EKS: the service account's name."""
+    """eks-irsa and eks-pod-identity: the service account's name."""
+    cluster_name: NotRequired[str]
+    """eks-fargate: the cluster whose Fargate profiles may use the role (aws:SourceArn)."""
+    cluster_region: NotRequired[str]
+    """eks-fargate: the cluster's region, with `clusterName`."""
+    github_subjects: NotRequired[list[str]]
+    """github-oidc: the `sub` claims allowed, each repo:OWNER/REPO:... (repo:acme/pay:ref:refs/heads/main)."""
 
 
 class RegistryLocation(TypedDict):
@@ -65,3 +73,29 @@ class PullerRoleArgs(TypedDict):
     """Seconds, 3600 (the default) to 43200."""
     tags: NotRequired[dict[str, str]]
     """Tags on the role."""
+
+
+class PullerPolicyArgs(TypedDict):
+    """The identity policy of PullerRole, attached to a role that exists (an ecsTaskExecutionRole, an EKS node role,
+    a CI or deploy role)."""
+
+    role: pulumi.Input[str]
+    """The existing role's name, or its ARN in the provider's account (outputs of other resources too)."""
+    repository_arns: NotRequired[list[pulumi.Input[str]]]
+    """Repository ARNs, for example a SharedRegistry's repository ARNs; checked when they resolve."""
+    registry: NotRequired[RegistryLocation]
+    """The registry account and region, with `repositories` given by name."""
+    repositories: NotRequired[list[str]]
+    """Repository names in `registry`."""
+    access: NotRequired[AccessLevel]
+    """pull (the default) or push, which includes pull."""
+    cloudwatch_log_groups: NotRequired[list[str]]
+    """ECS task execution: log groups (names, no wildcards) the role may write to."""
+    path: NotRequired[str]
+    """The role's IAM path when `role` is a name (default /)."""
+    account_id: NotRequired[str]
+    """The role's account; looked up from the provider when left out."""
+    attach_as: NotRequired[AttachAs]
+    """inline (the default): an inline policy on the role; managed: a customer-managed policy and its attachment."""
+    policy_name: NotRequired[str]
+    """The policy's name (default: ecr-images inline; a managed policy is named by Pulumi)."""

@@ -17,13 +17,14 @@ from typing import Any
 import pulumi
 
 from ecr_shared_services.errors import SpecError, Violation
-from ecr_shared_services.spec.puller import PullerRoleArgs
+from ecr_shared_services.spec.puller import PullerPolicyArgs, PullerRoleArgs
 from ecr_shared_services.spec.registry import SharedRegistryArgs
 
-_LIFECYCLE_RULES = ("keep_last_tagged", "expire_untagged_after_days")
-# The inputs whose items (or, for the boundary, the value) may be Outputs; the schema leaves them non-plain.
-_OUTPUT_ITEMS = ("role_arns", "repository_arns")
-_OUTPUT_VALUES = ("permissions_boundary",)
+_LIFECYCLE_RULES = ("expire_untagged_after_days", "keep_last_tagged", "expire_tagged_after_days")
+# The inputs whose items (or, for the boundary and PullerPolicy's role, the value) may be Outputs; the schema
+# leaves them non-plain. No other input of any component has one of these names.
+_OUTPUT_ITEMS = ("role_arns", "deployer_role_arns", "repository_arns")
+_OUTPUT_VALUES = ("permissions_boundary", "role")
 AN_OUTPUT = "an output"
 
 
@@ -45,7 +46,8 @@ def _output(path: str) -> Violation:
         path,
         AN_OUTPUT,
         "this input must be a plain value, known before anything is created (it is checked then)",
-        "pass the value itself (not a secret); only role_arns, repository_arns and permissions_boundary take outputs",
+        "pass the value itself (not a secret); only role_arns, deployer_role_arns, repository_arns, "
+        "permissions_boundary and PullerPolicy's role take outputs",
     )
 
 
@@ -89,7 +91,9 @@ def _with_lifecycle(settings: dict[str, Any], where: str, problems: list[Violati
     return settings
 
 
-def _validated(spec: type[SharedRegistryArgs] | type[PullerRoleArgs], data: Any, problems: list[Violation]) -> Any:
+def _validated(
+    spec: type[SharedRegistryArgs] | type[PullerRoleArgs] | type[PullerPolicyArgs], data: Any, problems: list[Violation]
+) -> Any:
     """The spec for `data`, or one SpecError with the provider's problems and the spec's together."""
     try:
         result = spec.parse(data)
@@ -126,4 +130,10 @@ def registry_spec(received: Mapping[str, Any]) -> SharedRegistryArgs:
 def puller_spec(received: Mapping[str, Any]) -> PullerRoleArgs:
     """The validated PullerRoleArgs for the inputs a provider received (SpecError when invalid)."""
     result: PullerRoleArgs = _validated(PullerRoleArgs, _known("PullerRoleArgs", plain(received)), [])
+    return result
+
+
+def policy_spec(received: Mapping[str, Any]) -> PullerPolicyArgs:
+    """The validated PullerPolicyArgs for the inputs a provider received (SpecError when invalid)."""
+    result: PullerPolicyArgs = _validated(PullerPolicyArgs, _known("PullerPolicyArgs", plain(received)), [])
     return result

@@ -48,17 +48,29 @@ class Consumer(TypedDict):
     """The explicit opt-in a whole organization needs for access push; kind organization."""
     region: NotRequired[str]
     """The functions' region, which must be the registry's (Lambda pulls only from its own region); kind lambda."""
+    deployer_role_names: NotRequired[list[str]]
+    """Roles in `accountId` that create or update the functions (CreateFunction, UpdateFunctionCode); kind lambda."""
+    deployer_role_path: NotRequired[str]
+    """The deployer roles' IAM path (default /); kind lambda with `deployerRoleNames`."""
+    deployer_role_arns: NotRequired[list[pulumi.Input[str]]]
+    """Deployer role ARNs in `accountId` (outputs of other resources too), instead of `deployerRoleNames`."""
+    deployer_principal_form: NotRequired[PrincipalForm]
+    """How the deployers are named: condition (the default) or arn, as `principalForm`; kind lambda."""
+    allow_account_root: NotRequired[bool]
+    """Grant every principal of `accountId` instead of naming the deployers: an opt-in that needs a `description`."""
 
 
 class Lifecycle(TypedDict):
-    """An ECR lifecycle policy, from two simple rules or given raw."""
+    """An ECR lifecycle policy, from three simple rules or given raw. By default only untagged images expire."""
 
-    keep_last_tagged: NotRequired[int]
-    """Keep the newest N tagged images and expire older ones (default 30; 0 turns this rule off)."""
     expire_untagged_after_days: NotRequired[int]
     """Expire untagged images this many days after push (default 14; 0 turns this rule off)."""
+    keep_last_tagged: NotRequired[int]
+    """Keep the newest N tagged images and expire older ones (off by default, or with 0)."""
+    expire_tagged_after_days: NotRequired[int]
+    """Expire tagged images this many days after push (off by default, or with 0)."""
     raw: NotRequired[dict[str, Any]]
-    """A complete ECR lifecycle policy document ({"rules": [...]}); replaces the two rules."""
+    """A complete ECR lifecycle policy document ({"rules": [...]}); replaces the rules above."""
     enabled: NotRequired[bool]
     """false for no lifecycle policy at all (default true)."""
 
@@ -75,13 +87,15 @@ class RepositorySettings(TypedDict):
     encryption: NotRequired[Encryption]
     """AES256 (the default) or KMS. AWS fixes it when a repository is created: changing it replaces the repository."""
     kms_key: NotRequired[str]
-    """The KMS key's ARN, alias or ID, with encryption KMS."""
+    """With encryption KMS, a customer-managed key by its full key ARN (default: the AWS-managed key aws/ecr)."""
     lifecycle: NotRequired[Lifecycle]
-    """The lifecycle policy (default: keep 30 tagged images, expire untagged ones after 14 days)."""
+    """The lifecycle policy (default: expire untagged images after 14 days; tagged images never expire)."""
     force_delete: NotRequired[bool]
     """Allow deleting a repository that still holds images (default false)."""
     retain_on_delete: NotRequired[bool]
     """Keep the repository in AWS when it leaves the program (default true)."""
+    protect: NotRequired[bool]
+    """Pulumi's protect option: refuse to delete or replace the repository until it is unset (default false)."""
     tags: NotRequired[dict[str, str]]
     """Tags on the repositories."""
 
@@ -111,6 +125,8 @@ class Repository(TypedDict):
     """Instead of `defaults.forceDelete`."""
     retain_on_delete: NotRequired[bool]
     """Instead of `defaults.retainOnDelete`."""
+    protect: NotRequired[bool]
+    """Instead of `defaults.protect`."""
     tags: NotRequired[dict[str, str]]
     """Tags added to `defaults.tags` (a key given here wins)."""
 
