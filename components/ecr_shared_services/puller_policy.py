@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from ecr_shared_services.arguments import PullerPolicyArgsDict
 from ecr_shared_services.aws.arns import role_arn
 from ecr_shared_services.policy.sizing import MANAGED_POLICY, check_total
 from ecr_shared_services.puller_role import render_inline_policies, render_policies
@@ -48,7 +47,7 @@ class PullerPolicy(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        args: PullerPolicyArgs | Mapping[str, Any],
+        args: PullerPolicyArgs | PullerPolicyArgsDict,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         spec = args if isinstance(args, PullerPolicyArgs) else PullerPolicyArgs.parse(args)
