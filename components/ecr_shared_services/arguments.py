@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.spec.puller import TrustService
+from ecr_shared_services.spec.registry import PolicyEncoding
 from ecr_shared_services.spec.repository import Encryption, TagMutability
 
 if sys.version_info >= (3, 11):
@@ -115,6 +116,7 @@ class SharedRegistryArgsDict(TypedDict):
     defaults: NotRequired[RepositorySettingsArgsDict]
     consumers: NotRequired[Sequence[ConsumerArgsDict]]
     repositories: Sequence[RepositoryArgsDict]
+    encoding: NotRequired[PolicyEncoding]
 
 
 class TrustArgsDict(TypedDict):

@@ -62,6 +62,17 @@ class Encryption(str, Enum):
     """The AWS KMS key given as `kmsKey`."""
 
 
+class PolicyEncoding(str, Enum):
+    """How repository policies name account and role consumers; every form grants exactly the same principals."""
+
+    AUTO = "auto"
+    """The plain form while it fits ECR's 10,240 characters, then the compact form."""
+    PLAIN = "plain"
+    """Every account root, and for role consumers every role ARN."""
+    COMPACT = "compact"
+    """A role name shared by many accounts written once (Principal * + aws:PrincipalAccount with `accountId`)."""
+
+
 class TrustService(str, Enum):
     """The workload that assumes a puller role."""
 
