@@ -23,6 +23,9 @@ _.ECS_TASKS
 _.EKS_POD_IDENTITY
 _.EC2
 _.EKS_IRSA
+_.AUTO
+_.PLAIN
+_.COMPACT
 # provider/registry_args.py: a schema field the host fills; received.py reads it from the dict by key.
 _.enabled
 # tests/conftest.py: pytest reads `pytest_plugins`.
