@@ -155,7 +155,8 @@ def test_pinned_plain_refuses_what_only_compact_fits() -> None:
     with pytest.raises(PolicySizeError) as raised:
         _document(_roles(300), "plain")
     assert raised.value.limit == REPOSITORY_POLICY.limit
-    assert "plain" in str(raised.value) and "compact" not in str(raised.value).split("Fix:")[0]
+    assert "the shortest encoding tried, plain, is" in str(raised.value)
+    assert "set encoding: auto" in str(raised.value)
     assert _document(_roles(300), "compact")["Statement"][0]["Principal"] == {"AWS": "*"}
 
 
@@ -170,6 +171,7 @@ def test_nothing_fits_names_each_encoding_and_the_options() -> None:
     message = str(raised.value)
     assert "'payments'" in message and "plain" in message and "compact" in message
     assert "kind: organization" in message and "10240" in message.replace(",", "")
+    assert message.startswith("the repository policy of 'payments' is ")
 
 
 def test_the_guardrails_read_the_compact_forms_as_not_public_and_naming_their_accounts() -> None:

@@ -46,10 +46,9 @@ from ecr_shared_services.spec.registry import PolicyEncoding
 Pair = tuple[str, str]
 
 SIZE_FIX = (
-    "grant an organization (kind: organization) or its OUs (ou_paths) instead of many accounts; give the "
+    "grant an organization or OU instead of many accounts (kind: organization, with ou_paths for OUs); give the "
     "roles one shared name and path across accounts (the compact encoding writes a shared name once); use "
-    "account consumers instead of many role names; or set the registry's account_id, so that the compact "
-    "encoding may write Principal * narrowed by aws:PrincipalAccount"
+    "account consumers instead of many role names"
 )
 
 
@@ -257,11 +256,18 @@ def encode(
     for name, found in tried.items():
         if sizes[name] <= REPOSITORY_POLICY.limit:
             return found
-    shown = ", ".join(f"{name} {size:,}" for name, size in sizes.items())
-    raise PolicySizeError(
-        f"{what} (encodings tried, in characters: {shown})",
-        min(sizes.values()),
-        REPOSITORY_POLICY.limit,
-        REPOSITORY_POLICY.name,
-        SIZE_FIX,
-    )
+    raise _too_large(what, sizes, encoding, registry_account)
+
+
+def _too_large(what: str, sizes: dict[str, int], encoding: PolicyEncoding, registry: str | None) -> PolicySizeError:
+    """The error for a policy no allowed encoding fits, with the sizes tried and the options left."""
+    smallest = min(sizes, key=lambda name: sizes[name])
+    others = "".join(f", {name} {size:,}" for name, size in sizes.items() if name != smallest)
+    fix = SIZE_FIX
+    if encoding == "plain":
+        fix += "; or set encoding: auto, which takes the compact encoding when the plain one does not fit"
+    elif registry is None:
+        fix += "; or set the registry's account_id, so that the compact encoding may write Principal * narrowed by "
+        fix += "aws:PrincipalAccount"
+    fix += f" (the shortest encoding tried, {smallest}, is {sizes[smallest]:,} characters{others})"
+    return PolicySizeError(what, sizes[smallest], REPOSITORY_POLICY.limit, REPOSITORY_POLICY.name, fix)
