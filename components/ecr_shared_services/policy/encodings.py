@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ecr_shared_services.aws.actions import ACCESS_LEVELS
 from ecr_shared_services.aws.arns import account_root_arn, parse_principal_arn
@@ -44,6 +44,8 @@ from ecr_shared_services.spec.registry import PolicyEncoding
 
 # (account ID, role pattern arn:PARTITION:iam::*:role/PATH/NAME)
 Pair = tuple[str, str]
+# Which principal a block is written with: the shorter, or always one (where Principal * is allowed).
+Form = Literal["shorter", "roots", "star"]
 
 SIZE_FIX = (
     "grant an organization or OU instead of many accounts (kind: organization, with ou_paths for OUs); give the "
@@ -115,8 +117,8 @@ def _star_allowed(accounts: Iterable[str], registry_account: str | None) -> bool
     return registry_account is not None and registry_account not in set(accounts)
 
 
-def _block_statement(plain: Statement, sid: str, block: _Block, registry_account: str | None) -> Statement:
-    """The shorter exact statement for one block: Principal * + aws:PrincipalAccount, or the roots."""
+def _block_statement(plain: Statement, sid: str, block: _Block, registry_account: str | None, form: Form) -> Statement:
+    """The exact statement for one block: Principal * + aws:PrincipalAccount, or the account roots."""
     patterns = one_or_many(sorted(block.patterns))
     partition = next(iter(block.patterns)).split(":", 2)[1]
     by_roots = {
@@ -125,7 +127,7 @@ def _block_statement(plain: Statement, sid: str, block: _Block, registry_account
         "Principal": {"AWS": one_or_many([account_root_arn(partition, a) for a in block.accounts])},
         "Condition": {"ArnLike": {"aws:PrincipalArn": patterns}},
     }
-    if not _star_allowed(block.accounts, registry_account):
+    if form == "roots" or not _star_allowed(block.accounts, registry_account):
         return by_roots
     by_star = {
         **plain,
@@ -137,7 +139,7 @@ def _block_statement(plain: Statement, sid: str, block: _Block, registry_account
             "ArnLike": {"aws:PrincipalArn": patterns},
         },
     }
-    return min((by_star, by_roots), key=lambda s: len(to_json(s)))
+    return by_star if form == "star" else min((by_star, by_roots), key=lambda s: len(to_json(s)))
 
 
 def _plain_roles(plain: Statement, pairs: set[Pair]) -> list[Statement]:
@@ -177,64 +179,65 @@ def _by_role(pairs: set[Pair]) -> list[_Block]:
 
 
 def _render_blocks(
-    plain: Statement, blocks: list[_Block], rest: set[Pair], registry_account: str | None
+    plain: Statement, blocks: list[_Block], rest: set[Pair], registry_account: str | None, form: Form
 ) -> list[Statement]:
     ordered = sorted(blocks, key=lambda b: (-len(b.accounts), sorted(b.accounts), sorted(b.patterns)))
     sid = plain["Sid"]
-    shared = [_block_statement(plain, f"{sid}Shared{n}", b, registry_account) for n, b in enumerate(ordered, 1)]
+    shared = [_block_statement(plain, f"{sid}Shared{n}", b, registry_account, form) for n, b in enumerate(ordered, 1)]
     return _plain_roles(plain, rest) + shared
 
 
 def role_renderings(plain: Statement, registry_account: str | None) -> list[list[Statement]]:
     """Every exact rendering of a plain role statement this module considers: the statement itself, each
-    grouping fully compact, and each grouping with its one-account blocks left in one plain statement."""
+    grouping fully compact, and each grouping with its one-account blocks left in one plain statement; each
+    with every block in its shorter form, and (for the proof of exactness) all roots or all `*`."""
     pairs = _role_pairs(plain)
     found = [[plain]]
     if pairs is None:
         return found
-    for grouping in (_by_account, _by_role):
+    forms: tuple[Form, ...] = ("shorter", "roots", "star")
+    for grouping, form in ((g, f) for g in (_by_account, _by_role) for f in forms):
         blocks = grouping(pairs)
-        found.append(_render_blocks(plain, blocks, set(), registry_account))
+        found.append(_render_blocks(plain, blocks, set(), registry_account, form))
         worth = [b for b in blocks if len(b.accounts) > 1]
         rest = {(a, p) for b in blocks if len(b.accounts) == 1 for a in b.accounts for p in b.patterns}
-        found.append(_render_blocks(plain, worth, rest, registry_account))
+        found.append(_render_blocks(plain, worth, rest, registry_account, form))
     return found
 
 
-def compact_roles(plain: Statement, registry_account: str | None) -> list[Statement]:
-    """The shortest exact rendering of a plain role statement (itself when it is not one, or is shortest)."""
-    return min(role_renderings(plain, registry_account), key=_size)
-
-
-def compact_accounts(plain: Statement, registry_account: str | None) -> list[Statement]:
-    """An account-roots statement as Principal * + aws:PrincipalAccount, when that is exact and shorter."""
+def account_renderings(plain: Statement, registry_account: str | None) -> list[list[Statement]]:
+    """An account-roots statement as itself, and as Principal * + aws:PrincipalAccount when that is exact."""
     accounts = _roots(plain.get("Principal"))
     if accounts is None or "Condition" in plain or not _star_allowed(accounts, registry_account):
-        return [plain]
+        return [[plain]]
     star = {
         **plain,
         "Principal": {"AWS": "*"},
         "Condition": {"StringEquals": {"aws:PrincipalAccount": sorted(set(accounts))}},
     }
-    return [min((star, plain), key=lambda s: len(to_json(s)))]
+    return [[plain], [star]]
 
 
-def _rewriters() -> dict[str, Callable[[Statement, str | None], list[Statement]]]:
-    """The Sids of the plain statements a compact encoding may rewrite, each with its rewriter."""
-    out: dict[str, Callable[[Statement, str | None], list[Statement]]] = {}
+def _rewriters() -> dict[str, Callable[[Statement, str | None], list[list[Statement]]]]:
+    """The Sids of the plain statements a compact encoding may rewrite, each with its renderings."""
+    out: dict[str, Callable[[Statement, str | None], list[list[Statement]]]] = {}
     for access in ACCESS_LEVELS:
-        out[f"{access.title()}Accounts"] = compact_accounts
-        out[f"{access.title()}Roles"] = compact_roles
+        out[f"{access.title()}Accounts"] = account_renderings
+        out[f"{access.title()}Roles"] = role_renderings
     return out
 
 
+def renderings(statement: Statement, registry_account: str | None) -> list[list[Statement]]:
+    """Every exact rendering of one statement of the plain form (only itself for those left as rendered)."""
+    render = _rewriters().get(statement.get("Sid", ""))
+    return render(statement, registry_account) if render else [[statement]]
+
+
 def compact(document: dict[str, Any], registry_account: str | None) -> dict[str, Any]:
-    """The document with its account and role statements in their shortest exact form."""
-    rewriters = _rewriters()
+    """The document with its account and role statements each in their shortest exact rendering."""
     statements: list[Statement] = []
     for statement in document["Statement"]:
-        rewrite = rewriters.get(statement.get("Sid", ""))
-        statements += rewrite(statement, registry_account) if rewrite else [statement]
+        statements += min(renderings(statement, registry_account), key=_size)
     return {**document, "Statement": statements}
 
 
