@@ -32,6 +32,9 @@ FLEETS: dict[str, Callable[[str], list[Consumer]]] = {
     "roles ecsTaskExecutionRole + eks-node, path /service-role/": lambda account: [
         RoleConsumer(account_id=account, role_names=["ecsTaskExecutionRole", "eks-node"], role_path="/service-role/")
     ],
+    "every account ecsTaskExecutionRole, every other one also eks-node": lambda account: [
+        RoleConsumer(account_id=account, role_names=["ecsTaskExecutionRole", "eks-node"][: 1 + int(account) % 2])
+    ],
     "account consumer": lambda account: [AccountConsumer(account_id=account)],
 }
 
