@@ -24,7 +24,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecr_shared_services.access import Policies, evaluate_access, parse_caller
+from ecr_shared_services.access import Policies, RequestContext, evaluate_access, parse_caller
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import RepositoryRef, role_arn
 from ecr_shared_services.policy.encodings import compact, renderings
@@ -82,6 +82,9 @@ def _principals() -> list[tuple[str, str | None]]:
 
 
 PRINCIPALS = _principals()
+# Every caller is in another organization than the one consumer organization a fleet may hold, so that the
+# organization statement refuses them rather than leaving every verdict unknown.
+ANOTHER_ORGANIZATION = RequestContext(org_id="o-z9y8x7w6v5", org_paths=("o-z9y8x7w6v5/r-ab12/",))
 
 
 def _verdicts(document: dict[str, Any], access: AccessLevel) -> list[str]:
@@ -92,7 +95,8 @@ def _verdicts(document: dict[str, Any], access: AccessLevel) -> list[str]:
         # In the registry's own account the identity side matters too: ask with and without it.
         for identity in [[allow], []] if caller.account_id == REGISTRY else [[allow]]:
             policies = Policies(identity=identity, repository=document)
-            out.append(evaluate_access(caller, REPOSITORY, policies, access=access).decision)
+            report = evaluate_access(caller, REPOSITORY, policies, context=ANOTHER_ORGANIZATION, access=access)
+            out.append(report.decision)
     return out
 
 
