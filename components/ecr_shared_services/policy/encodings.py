@@ -23,6 +23,10 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
 written only when the registry account is known and is not among the statement's accounts; otherwise the
 account roots stay as principals.
 
+The role patterns keep the partition; the account form does not name it, since a principal of another
+partition can never use the repository (partitions are isolated: "AWS partitions" in the AWS General
+Reference, https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+
 Only the plain statements of account consumers and of role consumers in the `condition` form are
 rewritten. Organizations, role ARNs as principals (`principal_form: arn`), Lambda statements and the
 access levels' separation (push keeps its own statements) are left as rendered.
@@ -75,8 +79,8 @@ def _role_arn(pair: Pair) -> str:
     return ":".join(parts)
 
 
-def _roots(principal: Any) -> list[str] | None:
-    """The account IDs of a Principal that names account roots only, else None."""
+def _roots(principal: Any) -> list[tuple[str, str]] | None:
+    """(partition, account ID) of each entry of a Principal that names account roots only, else None."""
     entries = principal.get("AWS") if isinstance(principal, dict) and len(principal) == 1 else None
     values = [entries] if isinstance(entries, str) else entries
     if not isinstance(values, list) or not values:
@@ -85,17 +89,17 @@ def _roots(principal: Any) -> list[str] | None:
         refs = [parse_principal_arn(value) for value in values]
     except (ValueError, TypeError):
         return None
-    return [ref.account_id for ref in refs] if all(ref.kind == "root" for ref in refs) else None
+    return [(ref.partition, ref.account_id) for ref in refs] if all(ref.kind == "root" for ref in refs) else None
 
 
 def _role_pairs(statement: Statement) -> set[Pair] | None:
     """The (account, role pattern) pairs of a plain role statement: account roots + ArnEquals role ARNs.
 
-    None unless the statement has exactly that shape and its roots are exactly the roles' accounts, which
-    makes the statement grant each role ARN (which pins its account) and nothing else."""
-    accounts = _roots(statement.get("Principal"))
+    None unless the statement has exactly that shape and its roots are exactly the roles' accounts (in the
+    same partition), which makes the statement grant each role ARN (which pins its account) and nothing else."""
+    roots = _roots(statement.get("Principal"))
     condition = statement.get("Condition")
-    if accounts is None or not isinstance(condition, dict) or list(condition) != ["ArnEquals"]:
+    if roots is None or not isinstance(condition, dict) or list(condition) != ["ArnEquals"]:
         return None
     keys = condition["ArnEquals"]
     arns = keys.get("aws:PrincipalArn") if isinstance(keys, dict) and len(keys) == 1 else None
@@ -104,7 +108,7 @@ def _role_pairs(statement: Statement) -> set[Pair] | None:
         refs = [parse_principal_arn(arn) for arn in values]
     except (ValueError, TypeError):
         return None
-    if not refs or any(ref.kind != "role" for ref in refs) or {r.account_id for r in refs} != set(accounts):
+    if not refs or any(ref.kind != "role" for ref in refs) or {(r.partition, r.account_id) for r in refs} != set(roots):
         return None
     return {(ref.account_id, role_pattern(ref.arn)) for ref in refs}
 
@@ -207,13 +211,14 @@ def role_renderings(plain: Statement, registry_account: str | None) -> list[list
 
 def account_renderings(plain: Statement, registry_account: str | None) -> list[list[Statement]]:
     """An account-roots statement as itself, and as Principal * + aws:PrincipalAccount when that is exact."""
-    accounts = _roots(plain.get("Principal"))
-    if accounts is None or "Condition" in plain or not _star_allowed(accounts, registry_account):
+    roots = _roots(plain.get("Principal"))
+    accounts = sorted({account for _, account in roots or []})
+    if roots is None or "Condition" in plain or not _star_allowed(accounts, registry_account):
         return [[plain]]
     star = {
         **plain,
         "Principal": {"AWS": "*"},
-        "Condition": {"StringEquals": {"aws:PrincipalAccount": sorted(set(accounts))}},
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": accounts}},
     }
     return [[plain], [star]]
 
