@@ -24,8 +24,8 @@ written only when the registry account is known and is not among the statement's
 account roots stay as principals.
 
 The role patterns keep the partition; the account form does not name it, since a principal of another
-partition can never use the repository (partitions are isolated: "AWS partitions" in the AWS General
-Reference, https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+partition can never use the repository (partitions are isolated: "Partitions" in the whitepaper "AWS Fault
+Isolation Boundaries", https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
 
 Only the plain statements of account consumers and of role consumers in the `condition` form are
 rewritten. Organizations, role ARNs as principals (`principal_form: arn`), Lambda statements and the
