@@ -29,6 +29,9 @@ _.EKS_POD_IDENTITY
 _.EKS_IRSA
 _.INLINE
 _.MANAGED
+_.AUTO
+_.PLAIN
+_.COMPACT
 # provider/registry_args.py: a schema field the host fills; received.py reads it from the dict by key.
 _.enabled
 # tests/conftest.py: pytest reads `pytest_plugins`.

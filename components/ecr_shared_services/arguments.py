@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.spec.puller import TrustService
+from ecr_shared_services.spec.registry import PolicyEncoding
 from ecr_shared_services.spec.repository import Encryption, TagMutability
 
 if sys.version_info >= (3, 11):
@@ -130,6 +131,7 @@ class SharedRegistryArgsDict(TypedDict):
     defaults: NotRequired[RepositorySettingsArgsDict]
     consumers: NotRequired[Sequence[ConsumerArgsDict]]
     repositories: Sequence[RepositoryArgsDict]
+    encoding: NotRequired[PolicyEncoding]
 
 
 class TrustArgsDict(TypedDict):

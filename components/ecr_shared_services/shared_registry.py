@@ -48,7 +48,7 @@ Rendered = tuple[dict[str, str], dict[str, list[dict[str, Any]]]]
 def _render(spec: SharedRegistryArgs) -> Rendered:
     partition, region = spec.partition_name, spec.region
     texts = {
-        repo: repository_policy_json(found, partition, region, repo)
+        repo: repository_policy_json(found, partition, region, repo, spec.encoding, spec.account_id)
         for repo, found in effective_consumers(spec).items()
     }
     return {repo: text for repo, text in texts.items() if text}, grants_json(spec)

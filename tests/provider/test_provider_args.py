@@ -68,6 +68,7 @@ def _literal_values(annotation: Any) -> list[str]:
         (enums.Encryption, _literal_values(repository.Encryption)),
         (enums.TrustService, _literal_values(puller.TrustService)),
         (enums.AttachAs, _literal_values(puller.PullerPolicyArgs.model_fields["attach_as"].annotation)),
+        (enums.PolicyEncoding, _literal_values(registry.PolicyEncoding)),
     ],
 )
 def test_enum_values_are_the_specs_literals(enum: type[Enum], allowed: list[str]) -> None:

@@ -139,7 +139,7 @@ def test_unknown_consumer_kind_and_unknown_fields() -> None:
     assert by_field["colour"].code == "ESS002"
     # Nothing is close to `colour`, so the fix lists the fields that exist here.
     assert by_field["colour"].fix == (
-        "remove it; the fields here are: account_id, consumers, defaults, partition, region, repositories"
+        "remove it; the fields here are: account_id, consumers, defaults, encoding, partition, region, repositories"
     )
 
 

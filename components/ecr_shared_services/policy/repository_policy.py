@@ -8,6 +8,7 @@ from typing import Any
 from ecr_shared_services.aws.actions import ACCESS_LEVELS, AccessLevel, actions_for
 from ecr_shared_services.aws.arns import account_root_arn
 from ecr_shared_services.policy.document import VERSION, Statement, one_or_many
+from ecr_shared_services.policy.encodings import encode
 from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, check_size
 from ecr_shared_services.spec.consumers import (
     AccountConsumer,
@@ -16,6 +17,7 @@ from ecr_shared_services.spec.consumers import (
     OrganizationConsumer,
     RoleConsumer,
 )
+from ecr_shared_services.spec.registry import PolicyEncoding
 
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 
@@ -147,11 +149,19 @@ def repository_policy(consumers: Sequence[Consumer], partition: str, region: str
     return {"Version": VERSION, "Statement": statements}
 
 
-def repository_policy_json(consumers: Sequence[Consumer], partition: str, region: str, repository: str) -> str | None:
-    """The policy text ECR receives, checked against ECR's size limit."""
+def repository_policy_json(
+    consumers: Sequence[Consumer],
+    partition: str,
+    region: str,
+    repository: str,
+    encoding: PolicyEncoding = "auto",
+    registry_account: str | None = None,
+) -> str | None:
+    """The policy text ECR receives, in `encoding` (policy/encodings.py), checked against ECR's size limit."""
     document = repository_policy(consumers, partition, region)
     if document is None:
         return None
+    document = encode(document, encoding, registry_account, f"the repository policy of {repository!r}")
     return check_size(
         document,
         REPOSITORY_POLICY,

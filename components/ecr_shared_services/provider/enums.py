@@ -62,6 +62,17 @@ class Encryption(str, Enum):
     """AWS KMS: the key given as `kmsKey`, or the AWS-managed key aws/ecr without one."""
 
 
+class PolicyEncoding(str, Enum):
+    """How repository policies name account and role consumers; every form grants exactly the same principals."""
+
+    AUTO = "auto"
+    """The plain form while it fits ECR's 10,240 characters, then the compact form."""
+    PLAIN = "plain"
+    """Every account root, and for role consumers every role ARN."""
+    COMPACT = "compact"
+    """A role name shared by many accounts written once (Principal * + aws:PrincipalAccount with `accountId`)."""
+
+
 class TrustService(str, Enum):
     """The workload whose role assumes a puller role: the identity AWS uses for that workload's pull (or push)."""
 

@@ -17,6 +17,7 @@ from ecr_shared_services.provider.enums import (
     ConsumerKind,
     Encryption,
     ImageTagMutability,
+    PolicyEncoding,
     PrincipalForm,
 )
 
@@ -146,3 +147,5 @@ class SharedRegistryArgs(TypedDict):
     """The registry account, when known in advance; used in plans and reports."""
     partition: NotRequired[str]
     """The AWS partition (aws, aws-cn, aws-us-gov); derived from the region when left out."""
+    encoding: NotRequired[PolicyEncoding]
+    """How repository policies name account and role consumers: auto (the default), plain or compact."""

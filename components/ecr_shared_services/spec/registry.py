@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -17,6 +17,9 @@ from ecr_shared_services.spec.identifiers import (
     partition_violations,
 )
 from ecr_shared_services.spec.repository import KMS_KEY_ARN, RepositorySettings, RepositorySpec
+
+# How repository policies write account and role grants (policy/encodings.py).
+PolicyEncoding = Literal["auto", "plain", "compact"]
 
 
 class SharedRegistryArgs(Spec):
@@ -37,6 +40,15 @@ class SharedRegistryArgs(Spec):
         default_factory=list, description="Consumers granted on every repository that is not private."
     )
     repositories: list[RepositorySpec] = Field(description="The repositories, each with a unique name.")
+    encoding: PolicyEncoding = Field(
+        default="auto",
+        description=(
+            "How repository policies name account and role consumers, each form granting exactly the same "
+            "principals: `plain` (every account root and role ARN), `compact` (a role name shared by many "
+            "accounts written once, Principal * narrowed by aws:PrincipalAccount when account_id is set), "
+            "or `auto` (plain while it fits ECR's 10,240 characters, then compact)."
+        ),
+    )
 
     @property
     def partition_name(self) -> str:
