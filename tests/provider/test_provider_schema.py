@@ -54,6 +54,7 @@ def test_inputs_required_and_outputs(schema: dict[str, Any]) -> None:
         "accountId",
         "consumers",
         "defaults",
+        "encoding",
         "partition",
         "region",
         "repositories",
