@@ -12,7 +12,7 @@ from ecr_shared_services.arguments import SharedRegistryArgsDict
 from ecr_shared_services.policy.grants import effective_consumers, grants_json
 from ecr_shared_services.policy.lifecycle import lifecycle_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
-from ecr_shared_services.policy.sizing import to_json
+from ecr_shared_services.policy.sizing import render_all, to_json
 from ecr_shared_services.spec.registry import SharedRegistryArgs
 from ecr_shared_services.spec.repository import RepositorySettings
 
@@ -46,10 +46,13 @@ Rendered = tuple[dict[str, str], dict[str, list[dict[str, Any]]]]
 
 def _render(spec: SharedRegistryArgs) -> Rendered:
     partition, region = spec.partition_name, spec.region
-    texts = {
-        repo: repository_policy_json(found, partition, region, repo)
-        for repo, found in effective_consumers(spec).items()
-    }
+    # Every repository's policy is rendered, so that one error names each one over the quota.
+    texts = render_all(
+        {
+            repo: functools.partial(repository_policy_json, found, partition, region, repo)
+            for repo, found in effective_consumers(spec).items()
+        }
+    )
     return {repo: text for repo, text in texts.items() if text}, grants_json(spec)
 
 
