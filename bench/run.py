@@ -1,25 +1,38 @@
-"""Benchmarks: policy sizes against AWS quotas, rendering and evaluation speed, offline plan time.
+"""Benchmarks: capacity against AWS quotas, component overhead, what an application pays to read a large
+registry, the access matrix, rendering and evaluation speed, and the offline plan of the example project.
 
-Run with `make bench` (or `.venv/bin/python bench/run.py`). Figures go to BENCHMARKS.md by hand;
-compare ratios from one run, not absolute times across machines.
+Run with `make bench` (`.venv/bin/python -m bench.run`). It prints each figure as it is measured and writes
+the tables into BENCHMARKS.md, between the `bench:begin` and `bench:end` markers (`--no-write` leaves the
+file alone). Timings are medians of `--repeat` runs (3 by default). `--quick` scales the largest cases down
+(component overhead 1,000 × 50 → 300 × 50, access matrix 500 × 2,000 → 100 × 1,000) and says so in the
+tables. Compare ratios from one run, not absolute times across machines.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
+import os
+import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.application import application_seconds
+from bench.capacity import CONSUMER_KINDS, identity_policy_capacity, repository_policy_capacity
+from bench.matrix import matrix_timing
+from bench.overhead import overhead
 from ecr_shared_services.access import Policies, evaluate_access
-from ecr_shared_services.errors import PolicySizeError
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
-from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, ROLE_INLINE_POLICIES, to_json
-from ecr_shared_services.spec.consumers import AccountConsumer, Consumer, RoleConsumer
+from ecr_shared_services.policy.sizing import REPOSITORY_POLICY
+from ecr_shared_services.spec.consumers import AccountConsumer, RoleConsumer
 
 ROOT = Path(__file__).resolve().parents[1]
+TARGET = ROOT / "BENCHMARKS.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 REGION = "us-east-1"
 
 
@@ -34,48 +47,96 @@ def timed(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
     return statistics.median(rounds)
 
 
-def capacity(make: Callable[[int], Consumer]) -> tuple[int, int]:
-    """How many consumers of one kind fit in one repository policy, and that policy's size."""
-    low, high = 1, 2000
-    while low < high:
-        mid = (low + high + 1) // 2
-        try:
-            repository_policy_json([make(i) for i in range(mid)], "aws", REGION, "r")
-            low = mid
-        except PolicySizeError:
-            high = mid - 1
-    text = repository_policy_json([make(i) for i in range(low)], "aws", REGION, "r") or ""
-    return low, len(text)
+class Report:
+    """Markdown lines, each printed as it is added so that a long run shows its progress."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, *lines: str) -> None:
+        for line in lines:
+            print(line, flush=True)
+            self.lines.append(line)
 
 
-def main() -> int:
-    print("== Repository policy capacity (ECR limit 10,240 characters)")
-    kinds: dict[str, Callable[[int], Consumer]] = {
-        "account roots": lambda i: AccountConsumer(account_id=f"{100000000000 + i}"),
-        "roles, condition form": lambda i: RoleConsumer(account_id=f"{100000000000 + i}", role_names=["app-task"]),
-        "roles, arn form": lambda i: RoleConsumer(
-            account_id=f"{100000000000 + i}", role_names=["app-task"], principal_form="arn"
-        ),
-    }
-    for label, make in kinds.items():
-        fits, size = capacity(make)
-        print(f"  {label:24s} {fits:5d} consumers fit ({size} of {REPOSITORY_POLICY.limit} characters)")
+def machine(report: Report, options: argparse.Namespace) -> None:
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    report.add(
+        f"Measured {today} by `make bench`{' --quick' if options.quick else ''}: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}; timings are medians "
+        f"of {options.repeat} runs.",
+        "",
+    )
 
-    print("== Identity policy capacity (IAM inline total 10,240, whitespace not counted)")
-    low, high = 1, 1000
-    while low < high:
-        mid = (low + high + 1) // 2
-        arns = [f"arn:aws:ecr:{REGION}:987654321098:repository/service-{i:04d}" for i in range(mid)]
-        if len(to_json(identity_policy(arns))) <= ROLE_INLINE_POLICIES.limit:
-            low = mid
-        else:
-            high = mid - 1
-    print(f"  repositories named service-NNNN: {low} fit in one role's inline policy")
 
-    print("== Rendering and evaluation speed")
+def capacity(report: Report) -> None:
+    report.add(
+        "### Capacity",
+        "",
+        "| what | fits | size |",
+        "|---|---|---|",
+    )
+    for label, make in CONSUMER_KINDS.items():
+        fits, size = repository_policy_capacity(make)
+        report.add(f"| {label} in one repository policy | {fits} | {size:,} of {REPOSITORY_POLICY.limit:,} |")
+    report.add(f"| repositories (`service-NNNN`) in one role's inline policy | {identity_policy_capacity()} | |", "")
+
+
+def component_overhead(report: Report, options: argparse.Namespace) -> None:
+    largest = (300, 50) if options.quick else (1000, 50)
+    report.add(
+        "### Component overhead",
+        "",
+        "`SharedRegistry` against the same resources and documents declared with plain `pulumi_aws`, both under",
+        "`run_under_mocks` (repositories × accounts, each repository shared with every account's task role):",
+        "",
+        "| fleet | SharedRegistry | plain pulumi_aws | ratio |",
+        "|---|---|---|---|",
+    )
+    for repositories, accounts in [(200, 5), (200, 50), largest]:
+        found = overhead(repositories, accounts, options.repeat)
+        report.add(f"| {repositories:,} × {accounts} | {found.ours:.2f} s | {found.plain:.2f} s | {found.ratio:.2f}× |")
+    report.add("")
+
+
+def application(report: Report, options: argparse.Namespace) -> None:
+    report.add(
+        "### An application stack reading a large registry",
+        "",
+        "The example application program (pulling one repository) against the registry program's exports:",
+        "",
+        "| registry | its exports (JSON) | application stack |",
+        "|---|---|---|",
+    )
+    for repositories, accounts in [(100, 50), (300 if options.quick else 1000, 50)]:
+        seconds, size = application_seconds(repositories, accounts, options.repeat)
+        report.add(f"| {repositories:,} × {accounts} | {size:,} characters | {seconds:.2f} s |")
+    report.add("")
+
+
+def matrix(report: Report, options: argparse.Namespace) -> None:
+    roles, repositories = (100, 1000) if options.quick else (500, 2000)
+    found = matrix_timing(roles, repositories, options.repeat)
+    old = found.full_evaluator_us * found.cells / 1e6
+    report.add(
+        "### Access matrix",
+        "",
+        f"{roles} roles × {repositories:,} repositories ({found.cells:,} cells, {found.allowed:,} allowed; each "
+        "role pulls 10 repositories its account is granted, each repository is granted to 5 accounts' roles):",
+        "",
+        "| what | figure |",
+        "|---|---|",
+        f"| the matrix | {found.seconds:.1f} s, {found.cells / found.seconds:,.0f} cells/s, "
+        f"{found.seconds / found.cells * 1e6:.1f} µs a cell |",
+        f"| one full evaluation a cell (sampled) | {found.full_evaluator_us:,.0f} µs a cell: "
+        f"{old:,.0f} s for the matrix |",
+        "",
+    )
+
+
+def speed(report: Report, options: argparse.Namespace) -> None:
     consumers = [AccountConsumer(account_id=f"{100000000000 + i}") for i in range(100)]
     render = timed(lambda: repository_policy_json(consumers, "aws", REGION, "r"), number=50)
-    print(f"  render a 100-account repository policy: {render * 1e3:.3f} ms")
     repo_policy = repository_policy_json(
         [RoleConsumer(account_id="123456789012", role_names=["ecsTaskExecutionRole"])], "aws", REGION, "r"
     )
@@ -88,14 +149,48 @@ def main() -> int:
         ),
         number=50,
     )
-    print(f"  evaluate the seed's pull (3 steps, both sides): {evaluate * 1e3:.3f} ms")
-
-    print("== Offline plan of the example project (3 stacks, a process each)")
     from ecr_shared_services.plan.runner import plan_project
 
-    plan_time = timed(lambda: plan_project(ROOT), repeat=3)
-    print(f"  plan_project: {plan_time:.2f} s ({plan_time / 3:.2f} s per stack)")
-    print(f"  ratio plan / one evaluation: {plan_time / evaluate:,.0f}x")
+    plan = timed(lambda: plan_project(ROOT), repeat=options.repeat)
+    report.add(
+        "### Rendering, evaluation and the example project's plan",
+        "",
+        "| what | figure |",
+        "|---|---|",
+        f"| render a 100-account repository policy | {render * 1e3:.2f} ms |",
+        f"| evaluate the seed's pull, both sides, every step | {evaluate * 1e3:.2f} ms |",
+        f"| offline plan of the 3 example stacks | {plan:.2f} s |",
+        "",
+    )
+
+
+def write(lines: list[str]) -> None:
+    """Put `lines` between the markers of BENCHMARKS.md (at its end when it has none)."""
+    text = TARGET.read_text() if TARGET.exists() else "# Benchmarks\n"
+    block = "\n".join([BEGIN, *lines, END])
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    TARGET.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="scale the largest cases down")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (the median is reported)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    options = parser.parse_args(argv)
+    report = Report()
+    machine(report, options)
+    capacity(report)
+    component_overhead(report, options)
+    application(report, options)
+    matrix(report, options)
+    speed(report, options)
+    if not options.no_write:
+        write(report.lines)
     return 0
 
 

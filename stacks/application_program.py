@@ -15,6 +15,13 @@ from ecr_shared_services.spec.application import ApplicationStackSpec
 from stack_settings import pinned_account
 
 
+def _export(outputs: dict[str, Any], name: str) -> Any:
+    """One export of the registry stack, or the error StackReference.require_output gives."""
+    if name not in outputs:
+        raise KeyError(f"Required output '{name}' does not exist on the registry stack")
+    return outputs[name]
+
+
 def run() -> None:
     config = pulumi.Config("ecr")
     # The whole config is validated before the registry stack is read or anything is created.
@@ -30,9 +37,14 @@ def run() -> None:
     role_spec = app.role_spec()
     role_name, role_path = app.role_identity()
     registry = pulumi.StackReference(app.registry_stack)
-    repositories = registry.require_output("repositories")
+    # One step over the referenced outputs, taking only the two exports this stack reads: require_output
+    # would make an Output of every value of every export of the registry (the SDK's deep lift).
+    exports = registry.outputs.apply(
+        lambda outputs: (_export(outputs, "repositories"), _export(outputs, "repositoryPolicies"))
+    )
+    repositories = exports.apply(lambda values: values[0])
 
-    def granted_arns(values: list[Any]) -> list[str]:
+    def granted_arns(values: tuple[Any, Any]) -> list[str]:
         repos, policies = values
         arns = [repos[name]["arn"] for name in app.repositories if name in repos]
         check_grants(
@@ -45,7 +57,7 @@ def run() -> None:
         )
         return arns
 
-    arns = pulumi.Output.all(repositories, registry.require_output("repositoryPolicies")).apply(granted_arns)
+    arns = exports.apply(granted_arns)
 
     def arn_at(index: int) -> pulumi.Output[str]:
         return arns.apply(lambda values: values[index])

@@ -3,6 +3,7 @@
 import pulumi
 
 from ecr_shared_services import SharedRegistry, SharedRegistryArgs
+from ecr_shared_services.policy.sizing import to_json
 from stack_settings import pinned_account, region
 
 
@@ -16,5 +17,7 @@ def run() -> None:
     pulumi.export("region", args.region)
     pulumi.export("partition", args.partition_name)
     pulumi.export("repositories", registry.repositories)
-    pulumi.export("grants", registry.grants)
+    # Compact JSON text, not a tree: every stack that references this one receives all its exports, and the
+    # grants grow with repositories × consumers (an application reads only `repositories` and `repositoryPolicies`).
+    pulumi.export("grants", registry.grants.apply(to_json))
     pulumi.export("repositoryPolicies", registry.policies)

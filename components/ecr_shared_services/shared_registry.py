@@ -12,7 +12,7 @@ from ecr_shared_services.arguments import SharedRegistryArgsDict
 from ecr_shared_services.policy.grants import effective_consumers, grants_json
 from ecr_shared_services.policy.lifecycle import lifecycle_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
-from ecr_shared_services.policy.sizing import to_json
+from ecr_shared_services.policy.sizing import render_all, to_json
 from ecr_shared_services.spec.registry import SharedRegistryArgs
 from ecr_shared_services.spec.repository import RepositorySettings
 
@@ -47,15 +47,28 @@ Rendered = tuple[dict[str, str], dict[str, list[dict[str, Any]]]]
 
 def _render(spec: SharedRegistryArgs) -> Rendered:
     partition, region = spec.partition_name, spec.region
-    texts = {
-        repo: repository_policy_json(found, partition, region, repo, spec.encoding, spec.account_id)
-        for repo, found in effective_consumers(spec).items()
-    }
+    # Every repository's policy is rendered, so that one error names each one over the quota.
+    texts = render_all(
+        {
+            repo: functools.partial(
+                repository_policy_json, found, partition, region, repo, spec.encoding, spec.account_id
+            )
+            for repo, found in effective_consumers(spec).items()
+        }
+    )
     return {repo: text for repo, text in texts.items() if text}, grants_json(spec)
 
 
 def _policy_of(repository: str, texts: dict[str, str]) -> str:
     return texts[repository]
+
+
+def _repositories_of(names: list[str], values: list[str]) -> dict[str, dict[str, str]]:
+    """Name → {name, arn, url}, from the three values of each repository in `names` order."""
+    return {
+        name: {"name": values[3 * i], "arn": values[3 * i + 1], "url": values[3 * i + 2]}
+        for i, name in enumerate(names)
+    }
 
 
 class SharedRegistry(pulumi.ComponentResource):
@@ -81,17 +94,21 @@ class SharedRegistry(pulumi.ComponentResource):
         deferred = spec.deferred_role_arns()
         # Render and size-check every document before registering anything: nothing half-created. Role ARNs
         # that come from other resources are checked, and their policies rendered, when they resolve.
-        rendered: pulumi.Output[Rendered] | Rendered = (
-            pulumi.Output.all(*deferred).apply(lambda values: _render(spec.with_role_arns(list(values))))
-            if deferred
-            else _render(spec)
-        )
+        # The rendered values stay plain inside one Output: `Output.from_input` on them would make an Output
+        # of every dict, list and string of the grants (the SDK's deep lift), costlier than the resources.
+        if deferred:
+            rendered = pulumi.Output.all(*deferred).apply(lambda values: _render(spec.with_role_arns(list(values))))
+        else:
+            now = _render(spec)
+            rendered = pulumi.Output.all().apply(lambda _: now)
         shared = {repo for repo, found in effective_consumers(spec).items() if found}
         settings = {repo.name: repo.settings(spec.defaults) for repo in spec.repositories}
         super().__init__(TYPE_TOKEN, name, None, opts)
-        policies = pulumi.Output.from_input(rendered).apply(lambda r: r[0])
+        policies = rendered.apply(lambda r: r[0])
 
-        outputs: dict[str, pulumi.Output[dict[str, str]]] = {}
+        # One flat Output.all over every repository's attributes: a dict of Outputs of dicts would be lifted
+        # (an Output per key and per value) once more.
+        attributes: list[pulumi.Output[str]] = []
         registry_ids: list[pulumi.Output[str]] = []
         for repo_name, repo_settings in settings.items():
             repository = aws.ecr.Repository(
@@ -115,20 +132,19 @@ class SharedRegistry(pulumi.ComponentResource):
                     policy=to_json(lifecycle_policy(repo_settings.lifecycle)),
                     opts=pulumi.ResourceOptions(parent=self),
                 )
-            outputs[repo_name] = pulumi.Output.all(repository.name, repository.arn, repository.repository_url).apply(
-                lambda values: {"name": values[0], "arn": values[1], "url": values[2]}
-            )
+            attributes += [repository.name, repository.arn, repository.repository_url]
             registry_ids.append(repository.registry_id)
 
-        self.repositories = pulumi.Output.all(**outputs).apply(dict)
+        self.repositories = pulumi.Output.all(*attributes).apply(functools.partial(_repositories_of, list(settings)))
         self.registry_id = registry_ids[0]
-        self.grants = pulumi.Output.from_input(rendered).apply(lambda r: r[1])
+        self.grants = rendered.apply(lambda r: r[1])
         self.policies = policies
         self.register_outputs(
             {
                 "repositories": self.repositories,
                 "registry_id": self.registry_id,
-                "grants": self.grants,
+                # Its compact JSON text: the tree has a node per consumer field, each serialized on its own.
+                "grants": rendered.apply(lambda r: to_json(r[1])),
                 "policies": self.policies,
             }
         )

@@ -38,7 +38,7 @@ def test_registry_exports(plan: ProjectPlan) -> None:
         "arn": "arn:aws:ecr:us-east-1:987654321098:repository/payment-service",
         "url": "987654321098.dkr.ecr.us-east-1.amazonaws.com/payment-service",
     }
-    kinds = {c["kind"] for grants in outputs["grants"].values() for c in grants}
+    kinds = {c["kind"] for grants in json.loads(outputs["grants"]).values() for c in grants}
     assert kinds == {"role", "lambda", "organization"}
     seed = json.loads(outputs["repositoryPolicies"]["payment-service"])
     assert seed["Statement"][0]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == [

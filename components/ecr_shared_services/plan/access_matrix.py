@@ -1,14 +1,48 @@
-"""Every planned role against every planned repository, both sides evaluated as AWS would."""
+"""Every planned role against every planned repository, both sides evaluated as AWS would.
+
+A matrix of many roles and many repositories is mostly cells where the role's identity policy does not
+name the repository: an index of each role's statements (by action and resource) and of each repository
+policy's Deny statements (by action) decides those, with the evaluator's own matching and message. Every
+other cell, and every cell the index cannot prove, goes to the full evaluator (`evaluate_access`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from ecr_shared_services.access import Policies, RequestContext, evaluate_access
-from ecr_shared_services.plan.runner import ProjectPlan
+from ecr_shared_services.access import (
+    Caller,
+    Policies,
+    Policy,
+    PolicyKind,
+    RequestContext,
+    evaluate_access,
+    parse_caller,
+    parse_policy,
+    parse_target,
+    steps_for,
+)
+from ecr_shared_services.access.fixes import access_denied_message
+from ecr_shared_services.access.grammar import Statement
+
+# The evaluator's own element matching: the index never judges an action or a resource differently from it.
+from ecr_shared_services.access.matching import _action_truth, _resource_truth
+from ecr_shared_services.access.results import StepResult
+from ecr_shared_services.access.truth import Truth
+from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN
+from ecr_shared_services.aws.arns import RepositoryRef
+from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
+
+# The names evaluate_access gives unnamed policies: the index's parsed policies carry the same ones.
+IDENTITY_NAME = "identity policy #1"
+REPOSITORY_NAME = "repository policy"
+# The first step of a pull that needs a repository grant: when the index proves it is refused, it is the
+# pull's failing step (the token step before it is decided per role).
+FIRST_PULL_STEP = next(action for action, required in steps_for("pull") if required and action != AUTHORIZATION_TOKEN)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccessCell:
     """Whether one application role could pull one repository, and if not, which side refuses."""
 
@@ -21,32 +55,158 @@ class AccessCell:
     message: str | None
 
 
+def _parsed(text: str, name: str, kind: PolicyKind) -> Policy | None:
+    """The policy parsed once for all its cells, or None: then each cell gives the evaluator the text, which
+    raises what it raises today."""
+    try:
+        return parse_policy(text, name, kind)
+    except Exception:
+        return None
+
+
+def _has_wildcard(pattern: str) -> bool:
+    return "*" in pattern or "?" in pattern
+
+
+@dataclass(frozen=True)
+class _Repository:
+    """One repository of a registry, with what the index needs of it."""
+
+    name: str
+    arn: str
+    policy_text: str | None
+    target: RepositoryRef | None  # None: the ARN does not parse; the evaluator says why
+    policy: Policy | None
+    deny_may_apply: bool  # some Deny statement might cover FIRST_PULL_STEP (principal not looked at)
+    resource: str = ""  # the ARN the evaluator's requests name (target.arn), computed once
+
+    @staticmethod
+    def of(name: str, repository: dict[str, Any], policy_text: str | None) -> _Repository:
+        arn = repository["arn"]
+        try:
+            target: RepositoryRef | None = parse_target(arn)
+        except Exception:
+            target = None
+        if not policy_text:
+            return _Repository(name, arn, None, target, None, False, target.arn if target else "")
+        policy = _parsed(policy_text, REPOSITORY_NAME, "resource")
+        deny = policy is None or any(
+            s.effect == "Deny" and _action_truth(s, FIRST_PULL_STEP) is not Truth.NO for s in policy.statements
+        )
+        return _Repository(name, arn, policy_text, target, policy, deny, target.arn if target else "")
+
+    def policies_for(self, identity: Policy | str) -> Policies:
+        return Policies(identity=[identity], repository=self.policy or self.policy_text)
+
+
+@dataclass
+class _Role:
+    """One application role: its caller, its parsed identity policy and the index of its statements that
+    might cover FIRST_PULL_STEP, by exact resource ARN, plus those whose resource has a wildcard."""
+
+    arn: str
+    policy_text: str
+    context: RequestContext
+    caller: Caller | None
+    policy: Policy | None
+    exact: frozenset[str]
+    wild: tuple[Statement, ...]
+    # The token step per region (it names no repository; only the region is in its request context).
+    tokens: dict[str, StepResult]
+
+    @staticmethod
+    def of(arn: str, policy_text: str, context: RequestContext) -> _Role:
+        try:
+            caller: Caller | None = parse_caller(arn)
+        except Exception:
+            caller = None
+        policy = _parsed(policy_text, IDENTITY_NAME, "identity")
+        exact: set[str] = set()
+        wild: list[Statement] = []
+        for statement in policy.statements if policy else ():
+            if _action_truth(statement, FIRST_PULL_STEP) is Truth.NO:
+                continue
+            if statement.resources is not None and not any(_has_wildcard(p) for p in statement.resources):
+                exact.update(statement.resources)
+            else:
+                wild.append(statement)
+        return _Role(arn, policy_text, context, caller, policy, frozenset(exact), tuple(wild), {})
+
+    @property
+    def indexable(self) -> bool:
+        return self.caller is not None and self.policy is not None and not self.caller.is_service
+
+    def may_name(self, resource: str) -> bool:
+        """Whether some statement of the role might cover FIRST_PULL_STEP on `resource`."""
+        if resource in self.exact:
+            return True
+        return bool(self.wild) and any(_resource_truth(s, resource) is not Truth.NO for s in self.wild)
+
+    def token(self, target: RepositoryRef) -> StepResult:
+        found = self.tokens.get(target.region)
+        if found is None:
+            policies = Policies(identity=[self.policy or self.policy_text])
+            report = evaluate_access(self.arn, target, policies, context=self.context)
+            found = next(step for step in report.steps if step.action == AUTHORIZATION_TOKEN)
+            self.tokens[target.region] = found
+        return found
+
+
+def _indexed(role: _Role, caller: Caller, repository: _Repository) -> tuple[str, str | None, str | None] | None:
+    """(decision, denied_by, message) when the index proves the cell, else None.
+
+    Proven: the token step is refused (it comes first), or, cross-account with the token granted, no
+    statement of the role might cover the first pull step on this repository and no Deny of its repository
+    policy might: the identity side then has no Allow, so IAM refuses the step for want of one."""
+    target = repository.target
+    if target is None:
+        return None
+    token = role.tokens.get(target.region) or role.token(target)
+    if token.decision == "deny":
+        return token.decision, token.denied_by, token.message
+    if token.decision != "allow" or repository.deny_may_apply or caller.account_id == target.account_id:
+        return None
+    if role.may_name(repository.resource):
+        return None
+    return "deny", "identity", access_denied_message(caller, FIRST_PULL_STEP, repository.resource, "identity", False)
+
+
+def _repositories(registries: list[StackPlan]) -> list[_Repository]:
+    out = []
+    for registry in registries:
+        policies = registry.outputs.get("repositoryPolicies") or {}
+        for name, repository in sorted((registry.outputs.get("repositories") or {}).items()):
+            out.append(_Repository.of(name, repository, policies.get(name)))
+    return out
+
+
 def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
     """One cell per (application role, registry repository) of the stacks that planned cleanly."""
     cells: list[AccessCell] = []
-    registries = [s for s in plan.stacks if s.role == "registry" and s.ok]
+    repositories = _repositories([s for s in plan.stacks if s.role == "registry" and s.ok])
     for app in (s for s in plan.stacks if s.role == "application" and s.ok):
         role_arn, role_policy = app.outputs.get("roleArn"), app.outputs.get("rolePolicy")
         if not isinstance(role_arn, str) or not isinstance(role_policy, str):
             continue
         org_id = app.config.get("ecr:organizationId")
-        context = RequestContext(org_id=org_id, no_organization=org_id is None)
+        role = _Role.of(role_arn, role_policy, RequestContext(org_id=org_id, no_organization=org_id is None))
         requested = set(app.outputs.get("imageRepositories") or {})
-        for registry in registries:
-            policies = registry.outputs.get("repositoryPolicies") or {}
-            for name, repository in sorted((registry.outputs.get("repositories") or {}).items()):
-                report = evaluate_access(
-                    role_arn,
-                    repository["arn"],
-                    Policies(identity=[role_policy], repository=policies.get(name)),
-                    context=context,
-                )
-                cells.append(
-                    AccessCell(
-                        app.stack, role_arn, name, name in requested, report.decision, report.denied_by, report.message
-                    )
-                )
+        caller = role.caller if role.indexable else None
+        for repository in repositories:
+            verdict = (caller and _indexed(role, caller, repository)) or _evaluated(role, repository)
+            cells.append(AccessCell(app.stack, role_arn, repository.name, repository.name in requested, *verdict))
     return cells
+
+
+def _evaluated(role: _Role, repository: _Repository) -> tuple[str, str | None, str | None]:
+    """The full evaluator's verdict on one cell."""
+    report = evaluate_access(
+        role.arn,
+        repository.arn,
+        repository.policies_for(role.policy or role.policy_text),
+        context=role.context,
+    )
+    return report.decision, report.denied_by, report.message
 
 
 def unexpected_denials(cells: list[AccessCell]) -> list[AccessCell]:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ecr_shared_services.errors import PolicySizeError
+
+K = TypeVar("K")
+T = TypeVar("T")
+# How many over-quota documents a message names one by one; the error's `errors` holds every one.
+NAMED_IN_MESSAGE = 50
 
 
 @dataclass(frozen=True)
@@ -47,3 +53,37 @@ def check_total(texts: list[str], quota: Quota, what: str, fix: str) -> int:
     if size > quota.limit:
         raise PolicySizeError(what, size, quota.limit, quota.name, fix)
     return size
+
+
+class PolicySizeErrors(PolicySizeError):
+    """Several documents over their quotas, found in one pass: the worst first (most characters over), so
+    that one preview shows everything to change. Its own `document`, `size`, `limit` and `quota` are the
+    worst one's; `errors` holds each."""
+
+    def __init__(self, errors: Sequence[PolicySizeError]) -> None:
+        ranked = tuple(sorted(errors, key=lambda e: e.size - e.limit, reverse=True))
+        worst = ranked[0]
+        self.errors = ranked
+        self.document, self.size, self.limit, self.quota = worst.document, worst.size, worst.limit, worst.quota
+        listed = "; ".join(f"{e.document}: {e.size:,} of {e.limit:,}" for e in ranked[:NAMED_IN_MESSAGE])
+        more = f"; and {len(ranked) - NAMED_IN_MESSAGE} more" if len(ranked) > NAMED_IN_MESSAGE else ""
+        ValueError.__init__(
+            self, f"{len(ranked)} documents are over their quota. The worst: {worst}\nAll, worst first: {listed}{more}"
+        )
+
+
+def render_all(renderers: Mapping[K, Callable[[], T]]) -> dict[K, T]:
+    """Every renderer's result, by key. A PolicySizeError from one does not stop the others: if one document
+    is over its quota it is raised as is; if several are, one PolicySizeErrors names them all."""
+    results: dict[K, T] = {}
+    errors: list[PolicySizeError] = []
+    for key, render in renderers.items():
+        try:
+            results[key] = render()
+        except PolicySizeError as error:
+            errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise PolicySizeErrors(errors)
+    return results

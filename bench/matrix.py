@@ -1,0 +1,116 @@
+"""The access matrix of a large fleet: every application role against every registry repository.
+
+The fleet: `repositories` repositories in one registry, each shared (role consumers, default form) with the
+task roles of 5 accounts; `roles` roles spread over 100 accounts, each pulling 10 repositories its account
+is granted. Built directly as a plan (no stack runs), so only the matrix is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import dataclass
+
+from bench.fleets import REGION, REGISTRY_ACCOUNT, account, repository_name
+from ecr_shared_services.access import Policies, RequestContext, evaluate_access
+from ecr_shared_services.aws.arns import RepositoryRef, role_arn
+from ecr_shared_services.plan.access_matrix import access_matrix
+from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
+from ecr_shared_services.policy.identity_policy import identity_policy
+from ecr_shared_services.policy.repository_policy import repository_policy_json
+from ecr_shared_services.spec.consumers import RoleConsumer
+
+ACCOUNTS = 100
+SHARED_WITH = 5  # accounts per repository
+ROLE_NAMES = [f"app-{n}" for n in range(5)]
+PULLS = 10  # repositories per role
+
+
+def _granted(repository: int) -> list[int]:
+    return [(repository * SHARED_WITH + k) % ACCOUNTS for k in range(SHARED_WITH)]
+
+
+def fleet_plan(roles: int, repositories: int) -> ProjectPlan:
+    names = [repository_name(r) for r in range(repositories)]
+    arns = {n: RepositoryRef("aws", REGION, REGISTRY_ACCOUNT, n).arn for n in names}
+    by_account: dict[int, list[str]] = {}
+    policies = {}
+    for r, name in enumerate(names):
+        consumers = [RoleConsumer(account_id=account(a), role_names=ROLE_NAMES) for a in _granted(r)]
+        policies[name] = repository_policy_json(consumers, "aws", REGION, name)
+        for a in _granted(r):
+            by_account.setdefault(a, []).append(name)
+    registry = StackPlan(
+        "registry",
+        "registry",
+        REGISTRY_ACCOUNT,
+        REGION,
+        (),
+        {"repositories": {n: {"name": n, "arn": arns[n], "url": ""} for n in names}, "repositoryPolicies": policies},
+    )
+    apps = []
+    for i in range(roles):
+        a = i % ACCOUNTS
+        pulled = by_account.get(a, [])[:PULLS]
+        outputs = {
+            "roleArn": role_arn("aws", account(a), ROLE_NAMES[(i // ACCOUNTS) % len(ROLE_NAMES)], "/"),
+            "rolePolicy": json.dumps(identity_policy([arns[n] for n in pulled])),
+            "imageRepositories": dict.fromkeys(pulled, ""),
+        }
+        apps.append(StackPlan(f"app-{i}", "application", account(a), REGION, (), outputs))
+    return ProjectPlan("fleet", (registry, *apps))
+
+
+@dataclass(frozen=True)
+class MatrixTiming:
+    roles: int
+    repositories: int
+    seconds: float  # median of the runs
+    allowed: int
+    full_evaluator_us: float  # one evaluate_access per cell, median over a sample of cells
+
+    @property
+    def cells(self) -> int:
+        return self.roles * self.repositories
+
+
+def full_evaluator_per_cell(plan: ProjectPlan, sample: int = 300) -> float:
+    """Microseconds per cell of the matrix as one evaluate_access per cell (policies parsed each time)."""
+    registry = plan.stacks[0].outputs
+    apps = plan.stacks[1:]
+    names = sorted(registry["repositories"])
+    cells = [(apps[i % len(apps)], names[(i * 7919) % len(names)]) for i in range(sample)]
+    start = time.perf_counter()
+    for app, name in cells:
+        evaluate_access(
+            app.outputs["roleArn"],
+            registry["repositories"][name]["arn"],
+            Policies(identity=[app.outputs["rolePolicy"]], repository=registry["repositoryPolicies"][name]),
+            context=RequestContext(no_organization=True),
+        )
+    return (time.perf_counter() - start) / sample * 1e6
+
+
+def matrix_timing(roles: int, repositories: int, repeat: int = 3) -> MatrixTiming:
+    plan = fleet_plan(roles, repositories)
+    times, allowed = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        cells = access_matrix(plan)
+        times.append(time.perf_counter() - start)
+        allowed = sum(c.decision == "allow" for c in cells)
+        del cells
+    return MatrixTiming(roles, repositories, statistics.median(times), allowed, full_evaluator_per_cell(plan))
+
+
+if __name__ == "__main__":
+    import sys
+
+    roles, repos = (int(n) for n in (sys.argv[1:] or ["500x2000"])[0].split("x"))
+    found = matrix_timing(roles, repos, repeat=1)
+    print(
+        f"{found.roles} roles x {found.repositories} repositories: {found.seconds:.2f} s, "
+        f"{found.cells / found.seconds:,.0f} cells/s, {found.allowed} allowed; "
+        f"full evaluator {found.full_evaluator_us:,.0f} us/cell"
+    )

@@ -1,0 +1,125 @@
+"""Component overhead: SharedRegistry against the same resources declared with plain pulumi_aws.
+
+Both programs run under the same mocks (`run_under_mocks`) and register the same resources with the same
+inputs; the plain one gets its documents rendered beforehand, so the difference is what the component
+costs on top of the resources it makes (validation, rendering, outputs).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from bench.fleets import REGION, REGISTRY_ACCOUNT, registry_args
+from ecr_shared_services import SharedRegistry, SharedRegistryArgs
+from ecr_shared_services.plan.mock_runtime import MockRun, run_under_mocks
+from ecr_shared_services.plan.mocks import AwsMocks
+from ecr_shared_services.policy.grants import effective_consumers
+from ecr_shared_services.policy.lifecycle import lifecycle_policy
+from ecr_shared_services.policy.repository_policy import repository_policy_json
+from ecr_shared_services.policy.sizing import to_json
+from ecr_shared_services.shared_registry import _repository_inputs
+
+NAME = "shared"
+
+
+@dataclass(frozen=True)
+class PlainRepository:
+    """One repository's resources as plain pulumi_aws would declare them."""
+
+    name: str
+    inputs: dict[str, Any]
+    retain_on_delete: bool
+    policy: str | None
+    lifecycle: str | None
+
+
+def plain_repositories(args: dict[str, Any]) -> list[PlainRepository]:
+    """The documents and inputs SharedRegistry would register, rendered up front."""
+    spec = SharedRegistryArgs.parse(args)
+    consumers = effective_consumers(spec)
+    out = []
+    for repo in spec.repositories:
+        settings = repo.settings(spec.defaults)
+        found = consumers[repo.name]
+        policy = repository_policy_json(found, spec.partition_name, spec.region, repo.name) if found else None
+        lifecycle = to_json(lifecycle_policy(settings.lifecycle)) if settings.lifecycle is not None else None
+        inputs = _repository_inputs(repo.name, settings)
+        out.append(PlainRepository(repo.name, inputs, settings.retain_on_delete, policy, lifecycle))
+    return out
+
+
+def plain_program(repositories: list[PlainRepository]) -> Callable[[], None]:
+    def program() -> None:
+        for repo in repositories:
+            resource = aws.ecr.Repository(
+                f"{NAME}-{repo.name}",
+                **repo.inputs,
+                opts=pulumi.ResourceOptions(retain_on_delete=repo.retain_on_delete),
+            )
+            if repo.policy is not None:
+                aws.ecr.RepositoryPolicy(f"{NAME}-{repo.name}-policy", repository=resource.name, policy=repo.policy)
+            if repo.lifecycle is not None:
+                aws.ecr.LifecyclePolicy(
+                    f"{NAME}-{repo.name}-lifecycle", repository=resource.name, policy=repo.lifecycle
+                )
+
+    return program
+
+
+def component_program(args: dict[str, Any]) -> Callable[[], None]:
+    def program() -> None:
+        SharedRegistry(NAME, SharedRegistryArgs.parse(args))
+
+    return program
+
+
+def run(program: Callable[[], None]) -> MockRun:
+    result = run_under_mocks(program, AwsMocks(REGISTRY_ACCOUNT, REGION))
+    if result.error is not None:
+        raise result.error
+    return result
+
+
+def _seconds(program: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    run(program)
+    return time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class Overhead:
+    repositories: int
+    accounts: int
+    ours: float  # median seconds
+    plain: float
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.plain
+
+
+def overhead(repositories: int, accounts: int, repeat: int = 3) -> Overhead:
+    """Median wall time of each program, the two alternating so that machine noise hits both alike."""
+    args = registry_args(repositories, accounts)
+    ours_program, plain = component_program(args), plain_program(plain_repositories(args))
+    ours_times, plain_times = [], []
+    for _ in range(repeat):
+        ours_times.append(_seconds(ours_program))
+        plain_times.append(_seconds(plain))
+    return Overhead(repositories, accounts, statistics.median(ours_times), statistics.median(plain_times))
+
+
+if __name__ == "__main__":
+    import sys
+
+    sizes = [tuple(int(n) for n in arg.split("x")) for arg in sys.argv[1:]] or [(200, 5), (200, 50)]
+    for repos, accts in sizes:
+        found = overhead(repos, accts)
+        print(f"{repos} x {accts}: ours {found.ours:.2f} s, plain {found.plain:.2f} s, {found.ratio:.2f}x")
