@@ -52,7 +52,7 @@ def test_plan_exits_1_when_a_stack_would_fail(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 1
-    assert "=== stack checkout (application, account 210987654321, us-east-1): FAILS" in proc.stdout
+    assert "=== stack checkout (account 210987654321, us-east-1): FAILS" in proc.stdout
     assert "ERROR (AccessNotGrantedError)" in proc.stdout
     assert proc.stdout.rstrip().endswith("1 stack(s) would fail: checkout")
 
@@ -174,7 +174,7 @@ BAD_INPUTS: list[tuple[str, Callable[[Path], object], str, str]] = [
         "a typo'd spec key",
         lambda p: replace(p / REGISTRY, "consumers:", "consumer:"),
         "Pulumi.registry.yaml",
-        "stack registry has bad input: SharedRegistryArgs: 1 invalid value: - repositories[0].consumer = ",
+        "stack registry has bad input: SharedRegistryArgs: 1 invalid value: - ESS002 repositories[0].consumer = ",
     ),
     (
         "an 11-digit account",

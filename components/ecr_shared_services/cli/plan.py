@@ -55,6 +55,28 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
+        "--stack",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="plan this stack and the stacks it references (repeatable; default: every stack of the project)",
+    )
+    parser.add_argument(
+        "--stack-outputs",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help=(
+            "answer StackReferences to stack NAME (`stack`, `project/stack` or `org/project/stack`) with the "
+            "outputs in FILE, as `pulumi stack output --json` prints them (repeatable)"
+        ),
+    )
+    parser.add_argument(
+        "--organization-id",
+        metavar="ORG_ID",
+        help="the AWS Organizations ID of the plan's accounts, for stacks whose config has no ecr:organizationId",
+    )
+    parser.add_argument(
         "--cpu-limit",
         type=_seconds,
         metavar="SECONDS",
@@ -78,7 +100,9 @@ def _interrupt(signum: int, _frame: FrameType | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the plan pulls in Pulumi, which the other commands do not need.
+    from ecr_shared_services.plan.inputs import PlanInputError
     from ecr_shared_services.plan.project import ProjectError
+    from ecr_shared_services.plan.runner import PlanSelectionError
 
     # SIGTERM (what CI's `timeout` sends) unwinds like Ctrl-C: the running worker is stopped and reaped
     # and the temporary directories are removed on the way out.
@@ -86,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     try:
         return _plan(args)
-    except ProjectError as error:
+    except (ProjectError, PlanInputError, PlanSelectionError) as error:
         print(error, file=sys.stderr)
         return BAD_INPUT
     except (PlanInterrupted, KeyboardInterrupt) as stop:
@@ -100,14 +124,28 @@ def run(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     from ecr_shared_services.plan.access_matrix import access_matrix, unexpected_denials
+    from ecr_shared_services.plan.inputs import read_stack_outputs
     from ecr_shared_services.plan.report import bad_input_lines, render_json, render_text
     from ecr_shared_services.plan.runner import Limits, plan_project
 
-    plan = plan_project(args.project_dir.resolve(), limits=Limits(args.cpu_limit, args.timeout))
+    plan = plan_project(
+        args.project_dir.resolve(),
+        limits=Limits(args.cpu_limit, args.timeout),
+        stacks=tuple(args.stack),
+        stack_outputs=read_stack_outputs(args.stack_outputs, args.project_dir.resolve()),
+        organization_id=args.organization_id,
+    )
     cells = access_matrix(plan)
     print(render_json(plan, cells) if args.format == "json" else render_text(plan, cells))
     bad = bad_input_lines(plan)
     if bad:
         print("\n".join(bad), file=sys.stderr)
+        return BAD_INPUT
+    if plan.ok and not any(s.inventory.repositories or s.inventory.pullers for s in plan.stacks):
+        print(
+            f"{args.project_dir}: nothing to plan: no stack registers an ECR repository, SharedRegistry, PullerRole "
+            "or PullerPolicy, so a clean plan would prove nothing",
+            file=sys.stderr,
+        )
         return BAD_INPUT
     return OK if plan.ok and not unexpected_denials(cells) else WOULD_FAIL

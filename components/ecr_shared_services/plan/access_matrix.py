@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ecr_shared_services.access import Policies, RequestContext, evaluate_access
-from ecr_shared_services.plan.runner import ProjectPlan
+from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
 
 
 @dataclass(frozen=True)
 class AccessCell:
-    """Whether one application role could pull one repository, and if not, which side refuses."""
+    """Whether one role could pull one repository, and if not, which side refuses."""
 
     stack: str
     role_arn: str
@@ -19,31 +19,43 @@ class AccessCell:
     decision: str  # allow | deny | unknown
     denied_by: str | None
     message: str | None
+    repository_arn: str = ""
+
+
+def _context(plan: ProjectPlan, stack: StackPlan) -> RequestContext:
+    # The role's organization: its stack's `ecr:organizationId`, else the plan's; unknown when neither says.
+    org_id = stack.config.get("ecr:organizationId") or plan.organization_id
+    return RequestContext(org_id=org_id) if org_id else RequestContext()
 
 
 def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
-    """One cell per (application role, registry repository) of the stacks that planned cleanly."""
+    """One cell per (puller role, repository) found in the stacks that planned cleanly."""
     cells: list[AccessCell] = []
-    registries = [s for s in plan.stacks if s.role == "registry" and s.ok]
-    for app in (s for s in plan.stacks if s.role == "application" and s.ok):
-        role_arn, role_policy = app.outputs.get("roleArn"), app.outputs.get("rolePolicy")
-        if not isinstance(role_arn, str) or not isinstance(role_policy, str):
-            continue
-        org_id = app.config.get("ecr:organizationId")
-        context = RequestContext(org_id=org_id, no_organization=org_id is None)
-        requested = set(app.outputs.get("imageRepositories") or {})
-        for registry in registries:
-            policies = registry.outputs.get("repositoryPolicies") or {}
-            for name, repository in sorted((registry.outputs.get("repositories") or {}).items()):
+    planned = [s for s in plan.stacks if s.ok]
+    repositories = sorted(
+        (r for s in planned for r in s.inventory.repositories), key=lambda r: (r.name, r.arn, r.stack)
+    )
+    for stack in planned:
+        context = _context(plan, stack)
+        for puller in stack.inventory.pullers:
+            requested = set(puller.requested)
+            for repository in repositories:
                 report = evaluate_access(
-                    role_arn,
-                    repository["arn"],
-                    Policies(identity=[role_policy], repository=policies.get(name)),
+                    puller.role_arn,
+                    repository.arn,
+                    Policies(identity=[puller.policy], repository=repository.policy),
                     context=context,
                 )
                 cells.append(
                     AccessCell(
-                        app.stack, role_arn, name, name in requested, report.decision, report.denied_by, report.message
+                        stack.stack,
+                        puller.role_arn,
+                        repository.name,
+                        repository.arn in requested,
+                        report.decision,
+                        report.denied_by,
+                        report.message,
+                        repository.arn,
                     )
                 )
     return cells

@@ -9,7 +9,7 @@ from typing import Any
 from ecr_shared_services.plan.access_matrix import AccessCell, unexpected_denials
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
-from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, CRASHED, TIMED_OUT
+from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, CRASHED, CYCLE, TIMED_OUT
 
 # Input properties that hold policy documents, by resource type.
 POLICY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -39,29 +39,44 @@ def _created(stack: StackPlan) -> list[Registration]:
     return [r for r in stack.resources if not r.read]
 
 
+def column_names(cells: list[AccessCell]) -> dict[str, str]:
+    """Repository ARN -> its column heading: the name, with the account when two accounts share a name."""
+    names: dict[str, set[str]] = {}
+    for c in cells:
+        names.setdefault(c.repository, set()).add(c.repository_arn)
+    shared = {name for name, arns in names.items() if len(arns) > 1}
+    return {c.repository_arn: _heading(c, c.repository in shared) for c in cells}
+
+
+def _heading(cell: AccessCell, with_account: bool) -> str:
+    return f"{cell.repository} ({cell.repository_arn.split(':')[4]})" if with_account else cell.repository
+
+
+def cell_text(cell: AccessCell) -> str:
+    text = cell.decision if cell.decision != "deny" else f"deny ({cell.denied_by})"
+    return text + ("*" if cell.requested else "")
+
+
 def _matrix_lines(cells: list[AccessCell]) -> list[str]:
     if not cells:
         return []
-    repositories = sorted({c.repository for c in cells})
+    headings = column_names(cells)
+    columns = sorted(headings, key=lambda arn: headings[arn])
     roles = sorted({(c.stack, c.role_arn) for c in cells})
     width = max(len(f"{stack}: {arn}") for stack, arn in roles)
-    lines = ["Access: every application role x every repository, both sides evaluated (* = asked for)"]
-    lines.append("  " + " " * width + "  " + "  ".join(f"{r:<22}" for r in repositories))
-    by_key = {(c.stack, c.repository): c for c in cells}
-    for stack, arn in roles:
-        row = []
-        for repository in repositories:
-            cell = by_key[(stack, repository)]
-            text = cell.decision if cell.decision != "deny" else f"deny ({cell.denied_by})"
-            row.append(f"{text + ('*' if cell.requested else ''):<22}")
-        lines.append(f"  {f'{stack}: {arn}':<{width}}  " + "  ".join(row))
+    lines = ["Access: every puller role x every repository, both sides evaluated (* = asked for)"]
+    lines.append("  " + " " * width + "  " + "  ".join(f"{headings[arn]:<22}" for arn in columns))
+    by_key = {(c.stack, c.role_arn, c.repository_arn): c for c in cells}
+    for stack, role in roles:
+        row = [f"{cell_text(by_key[(stack, role, arn)]):<22}" for arn in columns]
+        lines.append(f"  {f'{stack}: {role}':<{width}}  " + "  ".join(row))
     lines.append("")
     return lines
 
 
 def _consequence(stack: StackPlan) -> str:
     kind = stack.error_kind
-    if kind == BAD_INPUT:
+    if kind in (BAD_INPUT, CYCLE):
         return "bad input, the preview of this stack would fail"
     if kind == BLOCKED:
         return "not planned, it reads a stack that failed above"
@@ -74,7 +89,8 @@ def render_text(plan: ProjectPlan, cells: list[AccessCell]) -> str:
     lines: list[str] = [f"Project {plan.project}: {len(plan.stacks)} stacks, planned offline (no AWS calls)", ""]
     for stack in plan.stacks:
         status = "ok" if stack.ok else "FAILS"
-        lines.append(f"=== stack {stack.stack} ({stack.role}, account {stack.account_id}, {stack.region}): {status}")
+        kind = f"{stack.role}, " if stack.role else ""
+        lines.append(f"=== stack {stack.stack} ({kind}account {stack.account_id}, {stack.region}): {status}")
         for resource in stack.resources:
             verb = "reads  " if resource.read else "creates"
             extra = " [retained on delete]" if resource.retain_on_delete else ""
@@ -122,7 +138,7 @@ def bad_input_lines(plan: ProjectPlan) -> list[str]:
     """One line per stack whose input is bad (a config the specs refuse, a reference to no stack)."""
     lines = []
     for stack in plan.stacks:
-        if stack.error is None or stack.error_kind != BAD_INPUT:
+        if stack.error is None or stack.error_kind not in (BAD_INPUT, CYCLE):
             continue
         message = " ".join(part.strip() for part in stack.error["message"].splitlines() if part.strip())
         if len(message) > BAD_INPUT_LINE_CHARACTERS:
@@ -135,10 +151,12 @@ def render_json(plan: ProjectPlan, cells: list[AccessCell]) -> str:
     data: dict[str, Any] = {
         "project": plan.project,
         "ok": plan.ok and not unexpected_denials(cells),
+        "given_outputs": list(plan.given_outputs),
         "access": [asdict(c) for c in cells],
         "stacks": [
             {
                 **{k: v for k, v in asdict(stack).items() if k != "resources"},
+                "kind": stack.role,
                 "ok": stack.ok,
                 "resources": [
                     {

@@ -1,4 +1,8 @@
-"""Plan a whole project offline: the registry stacks first, then the applications reading their outputs.
+"""Plan a whole project offline: each stack after the stacks it reads through StackReferences.
+
+The order is found by running: a program that reads a stack of the plan not planned yet stops, that
+stack is planned, and the program runs again with the outputs it asked for. Stacks that wait on each
+other in a circle are reported as a reference cycle.
 
 Each stack's program runs in its own worker process (see `worker.py`) under two bounds:
 - a CPU-time limit, enforced by the kernel in the worker (RLIMIT_CPU). It stops a runaway loop and does
@@ -11,6 +15,7 @@ Neither outcome is retried: the same program with the same input stalls the same
 
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import subprocess
@@ -20,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ecr_shared_services.plan.inventory import Inventory, inventory
 from ecr_shared_services.plan.project import Project, StackConfig, load_project, shown
 from ecr_shared_services.plan.registration import Registration
-from ecr_shared_services.plan.stack_error import CRASHED, TIMED_OUT, stack_error
+from ecr_shared_services.plan.stack_error import CRASHED, CYCLE, TIMED_OUT, WAITING, stack_error
 
 ORGANIZATION = "organization"
 # Default CPU-time limit: a floor, plus time in proportion to the input. Measured on a 2-core machine: a
@@ -57,7 +63,6 @@ class StackPlan:
     """What one stack would create and export, or the error that stops its preview."""
 
     stack: str
-    role: str
     account_id: str
     region: str
     resources: tuple[Registration, ...]
@@ -78,11 +83,24 @@ class StackPlan:
     def of_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_token]
 
+    @functools.cached_property
+    def inventory(self) -> Inventory:
+        """The repositories, pullers and grants among this stack's registrations."""
+        return inventory(self.stack, self.resources)
+
+    @property
+    def role(self) -> str:
+        return self.inventory.kind
+
 
 @dataclass(frozen=True)
 class ProjectPlan:
     project: str
     stacks: tuple[StackPlan, ...] = field(default_factory=tuple)
+    # The stacks whose outputs came from `--stack-outputs` files, by `project/stack`.
+    given_outputs: tuple[str, ...] = ()
+    # The organization the plan's accounts belong to, when a stack's config does not say (`--organization-id`).
+    organization_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -107,6 +125,7 @@ def run_stack(
     organization: str = ORGANIZATION,
     limits: Limits = Limits(),  # frozen, so one shared default is safe
     failed_stacks: tuple[str, ...] = (),
+    plan_stacks: tuple[str, ...] | None = None,
 ) -> StackPlan:
     """Run one stack's real program in a fresh process under the mock runtime."""
     request: dict[str, Any] = {
@@ -117,7 +136,7 @@ def run_stack(
         "account_id": stack.account_id,
         "region": stack.region,
         "stack_outputs": stack_outputs,
-        "project_stacks": [f"{project.name}/{s.name}" for s in project.stacks],
+        "project_stacks": list(plan_stacks if plan_stacks is not None else project_keys(project)),
         "failed_stacks": list(failed_stacks),
         "organization": organization,
     }
@@ -127,7 +146,7 @@ def run_stack(
     where = shown(stack.path)
     if ended.result is None:
         return StackPlan(
-            stack.name, stack.role, stack.account_id, stack.region, (), {}, ended.error, stack.values, (), where
+            stack.name, stack.account_id, stack.region, (), {}, ended.error, stack.values, (), where
         )
     resources = tuple(
         Registration(**{**r, "aliases": tuple(r["aliases"])})
@@ -135,7 +154,6 @@ def run_stack(
     )
     return StackPlan(
         stack.name,
-        stack.role,
         stack.account_id,
         stack.region,
         resources,
@@ -219,23 +237,122 @@ def _crashed(stack: str, what: str, output: str) -> dict[str, str]:
     return stack_error("WorkerCrashed", f"the worker running stack {stack} {what}{printed}", CRASHED)
 
 
+def project_keys(project: Project) -> tuple[str, ...]:
+    return tuple(f"{project.name}/{s.name}" for s in project.stacks)
+
+
+class PlanSelectionError(ValueError):
+    """`--stack` names a stack the project does not have: bad input."""
+
+
+def _selected(project: Project, names: tuple[str, ...]) -> list[StackConfig]:
+    if not names:
+        return list(project.stacks)
+    by_name = {s.name: s for s in project.stacks}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise PlanSelectionError(
+            f"--stack {', '.join(unknown)}: no such stack in project {project.name}; "
+            f"its stacks are {', '.join(sorted(by_name))}"
+        )
+    return [by_name[n] for n in sorted(set(names))]
+
+
+def _cycle(waiting: dict[str, str], start: str) -> list[str]:
+    """The circle of stacks `start` waits on, first stack repeated at the end."""
+    path = [start]
+    while waiting.get(path[-1]) is not None and waiting[path[-1]] not in path:
+        path.append(waiting[path[-1]])
+    following = waiting.get(path[-1])
+    return [*path[path.index(following) :], following] if following in path else []
+
+
+@dataclass
+class _Schedule:
+    """The stacks still to plan, which one each waits for, and the outputs known so far."""
+
+    project: Project
+    outputs: dict[str, dict[str, Any]]
+    pending: dict[str, StackConfig]
+    waiting: dict[str, str] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+    done: dict[str, StackPlan] = field(default_factory=dict)
+
+    def key(self, stack: StackConfig) -> str:
+        return f"{self.project.name}/{stack.name}"
+
+    def ready(self) -> list[StackConfig]:
+        """Pending stacks that wait for nothing still pending."""
+        return [s for k, s in sorted(self.pending.items()) if self.waiting.get(k) not in self.pending]
+
+    def finish(self, key: str, plan: StackPlan) -> None:
+        del self.pending[key]
+        self.waiting.pop(key, None)
+        self.done[key] = plan
+        if plan.ok:
+            self.outputs[key] = plan.outputs
+        else:
+            self.failed.append(key)
+
+    def wait(self, key: str, target: str) -> None:
+        """`key` reads `target`: plan that one first (taking it from the project when it is not selected)."""
+        self.waiting[key] = target
+        if target not in self.pending and target not in self.done:
+            self.pending[target] = next(s for s in self.project.stacks if self.key(s) == target)
+
+    def break_cycles(self) -> None:
+        """Every pending stack waits: each circle fails as bad input, naming its stacks in order."""
+        before = len(self.pending)
+        for key in sorted(self.pending):
+            if key not in self.pending:
+                continue
+            circle = _cycle(self.waiting, key)
+            if not circle:
+                continue
+            message = "stack references form a cycle: " + " -> ".join(circle) + "; no stack of it can be planned first"
+            for member in dict.fromkeys(circle):
+                stack = self.pending[member]
+                error = stack_error("StackReferenceCycle", message, CYCLE)
+                self.finish(
+                    member,
+                    StackPlan(
+                        stack.name, stack.account_id, stack.region, (), {}, error, stack.values, (), shown(stack.path)
+                    ),
+                )
+        if len(self.pending) == before:  # every wait leads to a circle, so this cannot happen; never spin
+            raise RuntimeError(f"stacks wait on each other with no cycle found: {self.waiting}")
+
+
 def plan_project(
     directory: Path,
     organization: str = ORGANIZATION,
     limits: Limits = Limits(),  # frozen, so one shared default is safe
+    stacks: tuple[str, ...] = (),
+    stack_outputs: dict[str, dict[str, Any]] | None = None,
+    organization_id: str | None = None,
 ) -> ProjectPlan:
-    """Run every stack of the project: registries first, then applications with their references answered."""
+    """Run the project's stacks (or `stacks` and those they read), each after the stacks it references.
+
+    `stack_outputs`: outputs of stacks outside the plan by `project/stack`, as `pulumi stack output --json` prints.
+    """
     project = load_project(directory.resolve())
-    ordered = sorted(project.stacks, key=lambda s: (s.role != "registry", s.name))
-    outputs: dict[str, dict[str, Any]] = {}
-    failed: list[str] = []
-    plans = []
-    for stack in ordered:
-        plan = run_stack(project, stack, outputs, organization, limits, tuple(failed))
-        key = f"{project.name}/{stack.name}"
-        if plan.ok:
-            outputs[key] = plan.outputs
-        else:
-            failed.append(key)
-        plans.append(plan)
-    return ProjectPlan(project.name, tuple(plans))
+    given = dict(stack_outputs or {})
+    schedule = _Schedule(project, dict(given), {f"{project.name}/{s.name}": s for s in _selected(project, stacks)})
+    # Stacks given as files answer references themselves: they are not planned unless selected.
+    plan_stacks = tuple(k for k in project_keys(project) if k not in given or k in schedule.pending)
+    while schedule.pending:
+        ready = schedule.ready()
+        if not ready:
+            schedule.break_cycles()
+            continue
+        for stack in ready:
+            key = schedule.key(stack)
+            failed = tuple(schedule.failed)
+            plan = run_stack(project, stack, schedule.outputs, organization, limits, failed, plan_stacks)
+            target = plan.error.get("waiting_for") if plan.error and plan.error_kind == WAITING else None
+            if target:
+                schedule.wait(key, target)
+            else:
+                schedule.finish(key, plan)
+    # In the order they were planned: each stack after the stacks it reads.
+    return ProjectPlan(project.name, tuple(schedule.done.values()), tuple(sorted(given)), organization_id)
