@@ -13,9 +13,9 @@ from typing import Any
 # The runner's defaults, for the help text (the runner itself does not import Pulumi).
 from ecr_shared_services.plan.runner import CPU_FLOOR_SECONDS, CPU_SECONDS_PER_MIB, WALL_PER_CPU
 
-# Exit statuses. 1 is for a valid plan that AWS would refuse (or a program that would fail its preview);
-# 2 is for input the plan cannot use or the specs refuse.
-OK, WOULD_FAIL, BAD_INPUT = 0, 1, 2
+# Exit status for input the plan cannot use (the others: plan/review.py).
+BAD_INPUT = 2
+FORMATS = ("text", "json", "markdown", "mermaid")
 
 
 class PlanInterrupted(BaseException):
@@ -38,12 +38,14 @@ def register(subparsers: Any) -> None:
         "plan",
         help="run every stack offline and show what it would create, with every policy document",
         description=(
-            "Runs each stack's real program under Pulumi's mock runtime (registry stacks first, then the "
-            "applications, whose StackReferences are answered with the registry's outputs). No AWS account "
-            "and no Pulumi CLI needed. Exit 0 when every stack would deploy and every requested pull is allowed, "
-            "1 when a stack would fail or a pull would be denied, 2 for bad input (unreadable project files, "
-            "a config the specs refuse, a reference to a stack that does not exist), 128+N when stopped by "
-            "signal N."
+            "Runs each stack's real program under Pulumi's mock runtime, each after the stacks its "
+            "StackReferences read (answered with their outputs). Finds every SharedRegistry, PullerRole and "
+            "PullerPolicy the programs register, evaluates every role against every repository, runs the "
+            "ecr-guardrails pack, and compares with a baseline plan. No AWS account and no Pulumi CLI needed. "
+            "Exit 0 when every stack would deploy and every requested pull is allowed, 1 when a stack would fail, "
+            "a pull would be denied, a guardrail is mandatory or a repository would be replaced or deleted "
+            "(without --allow-replace), 2 for bad input (unreadable project files, a config the specs refuse, "
+            "a reference to a stack that does not exist, a reference cycle), 128+N when stopped by signal N."
         ),
     )
     parser.add_argument(
@@ -53,7 +55,12 @@ def register(subparsers: Any) -> None:
         type=Path,
         help="the directory holding Pulumi.yaml (default: the current directory)",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json (docs/plan-json.md), markdown (a pull request comment) or mermaid (a graph)",
+    )
     parser.add_argument(
         "--stack",
         action="append",
@@ -75,6 +82,29 @@ def register(subparsers: Any) -> None:
         "--organization-id",
         metavar="ORG_ID",
         help="the AWS Organizations ID of the plan's accounts, for stacks whose config has no ecr:organizationId",
+    )
+    parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        metavar="DIR",
+        help="the ecr-guardrails pack's directory (default: policy-packs/ecr-guardrails beside the library)",
+    )
+    parser.add_argument(
+        "--policy-pack-config",
+        type=Path,
+        metavar="FILE",
+        help="the pack's config, the file `pulumi preview --policy-pack-config` takes",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="an earlier `plan --format json`: pulls and grants gained or lost, repositories replaced or deleted",
+    )
+    parser.add_argument(
+        "--allow-replace",
+        action="store_true",
+        help="a repository replaced or deleted against the baseline is reported, but does not fail the plan",
     )
     parser.add_argument(
         "--cpu-limit",
@@ -122,12 +152,26 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _guardrails(args: argparse.Namespace) -> Any:
+    from ecr_shared_services.plan.guardrails import DEFAULT_PACK, load_guardrails
+
+    pack = args.policy_pack or (DEFAULT_PACK if DEFAULT_PACK.is_dir() else None)
+    return load_guardrails(pack.resolve(), args.policy_pack_config) if pack is not None else None
+
+
 def _plan(args: argparse.Namespace) -> int:
-    from ecr_shared_services.plan.access_matrix import access_matrix, unexpected_denials
+    import dataclasses
+
+    from ecr_shared_services.plan.access_matrix import access_matrix
+    from ecr_shared_services.plan.baseline import compare, read_baseline
     from ecr_shared_services.plan.inputs import read_stack_outputs
-    from ecr_shared_services.plan.report import bad_input_lines, render_json, render_text
+    from ecr_shared_services.plan.project import shown
+    from ecr_shared_services.plan.review import Review
     from ecr_shared_services.plan.runner import Limits, plan_project
 
+    # Every input file is read before any stack runs: a bad one fails at once.
+    baseline = read_baseline(args.baseline) if args.baseline else None
+    guardrails = _guardrails(args)
     plan = plan_project(
         args.project_dir.resolve(),
         limits=Limits(args.cpu_limit, args.timeout),
@@ -135,17 +179,46 @@ def _plan(args: argparse.Namespace) -> int:
         stack_outputs=read_stack_outputs(args.stack_outputs, args.project_dir.resolve()),
         organization_id=args.organization_id,
     )
-    cells = access_matrix(plan)
-    print(render_json(plan, cells) if args.format == "json" else render_text(plan, cells))
+    findings = guardrails.run(plan) if guardrails else []
+    pack = shown(guardrails.pack) if guardrails else None
+    review = Review(plan, access_matrix(plan), findings, pack, allow_replace=args.allow_replace)
+    if baseline is not None:
+        review = dataclasses.replace(review, diff=compare(baseline, _data(review)))
+    print(_render(review, args.format))
+    return _exit(review, args.project_dir)
+
+
+def _data(review: Any) -> dict[str, Any]:
+    from ecr_shared_services.plan.report import plan_data
+
+    return plan_data(review)
+
+
+def _render(review: Any, format: str) -> str:
+    from ecr_shared_services.plan.markdown import render_markdown
+    from ecr_shared_services.plan.mermaid import render_mermaid
+    from ecr_shared_services.plan.report import render_json, render_text
+
+    if format == "text":
+        return render_text(review)
+    renderers = {"json": render_json, "markdown": render_markdown, "mermaid": render_mermaid}
+    return renderers[format](_data(review))
+
+
+def _exit(review: Any, project_dir: Path) -> int:
+    from ecr_shared_services.plan.report import bad_input_lines
+
+    plan = review.plan
     bad = bad_input_lines(plan)
     if bad:
         print("\n".join(bad), file=sys.stderr)
         return BAD_INPUT
     if plan.ok and not any(s.inventory.repositories or s.inventory.pullers for s in plan.stacks):
         print(
-            f"{args.project_dir}: nothing to plan: no stack registers an ECR repository, SharedRegistry, PullerRole "
+            f"{project_dir}: nothing to plan: no stack registers an ECR repository, SharedRegistry, PullerRole "
             "or PullerPolicy, so a clean plan would prove nothing",
             file=sys.stderr,
         )
         return BAD_INPUT
-    return OK if plan.ok and not unexpected_denials(cells) else WOULD_FAIL
+    code: int = review.exit_code
+    return code
