@@ -33,6 +33,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text}")
+    return value
+
+
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "plan",
@@ -107,6 +117,12 @@ def register(subparsers: Any) -> None:
         help="a repository replaced or deleted against the baseline is reported, but does not fail the plan",
     )
     parser.add_argument(
+        "--jobs",
+        type=_count,
+        metavar="N",
+        help="how many stacks run at once, each in its own worker process (default: the number of cores)",
+    )
+    parser.add_argument(
         "--cpu-limit",
         type=_seconds,
         metavar="SECONDS",
@@ -178,6 +194,7 @@ def _plan(args: argparse.Namespace) -> int:
         stacks=tuple(args.stack),
         stack_outputs=read_stack_outputs(args.stack_outputs, args.project_dir.resolve()),
         organization_id=args.organization_id,
+        jobs=args.jobs,
     )
     findings = guardrails.run(plan) if guardrails else []
     pack = shown(guardrails.pack) if guardrails else None

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,19 +180,39 @@ def _stop(proc: subprocess.Popen[str]) -> str:
     return output or ""
 
 
+# The worker processes running now, so that an interrupted plan stops them all at once.
+_LIVE: set[subprocess.Popen[str]] = set()
+_LIVE_LOCK = threading.Lock()
+_STOPPING = threading.Event()
+
+
+def stop_workers() -> None:
+    """Stop every running worker (SIGTERM) and start no more; each one's thread reaps it and removes its files."""
+    with _LIVE_LOCK:
+        _STOPPING.set()
+        live = list(_LIVE)
+    for proc in live:
+        if proc.poll() is None:
+            proc.terminate()
+
+
 def _run_worker(project: Project, stack: str, request: str, cpu: float, wall: float) -> WorkerExit:
     with tempfile.TemporaryDirectory(prefix="shared-registry-plan-") as tmp:
         request_path, result_path = Path(tmp, "request.json"), Path(tmp, "result.json")
         request_path.write_text(request)
         worker = [sys.executable, "-m", "ecr_shared_services.plan.worker", str(request_path), str(result_path)]
-        proc = subprocess.Popen(
-            [*worker, f"{cpu:g}"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-            cwd=project.directory,
-        )
+        with _LIVE_LOCK:
+            if _STOPPING.is_set():
+                return WorkerExit(None, _crashed(stack, "was not started: the plan is stopping", ""))
+            proc = subprocess.Popen(
+                [*worker, f"{cpu:g}"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+                cwd=project.directory,
+            )
+            _LIVE.add(proc)
         try:
             output, _ = proc.communicate(timeout=wall)
             timed_out = False
@@ -199,6 +222,8 @@ def _run_worker(project: Project, stack: str, request: str, cpu: float, wall: fl
             # Interrupted (a signal to the plan, Ctrl-C): never leave the worker running on its own.
             if proc.poll() is None:
                 _stop(proc)
+            with _LIVE_LOCK:
+                _LIVE.discard(proc)
         if timed_out:
             return WorkerExit(None, _timed_out(stack, f"its wall-clock deadline of {wall:.0f} s (--timeout)", output))
         return _ended(stack, proc.returncode, output or "", result_path, cpu)
@@ -277,6 +302,8 @@ class _Schedule:
     waiting: dict[str, str] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
     done: dict[str, StackPlan] = field(default_factory=dict)
+    # Every stack each stack was found to read: the order of the report.
+    reads: dict[str, set[str]] = field(default_factory=dict)
 
     def key(self, stack: StackConfig) -> str:
         return f"{self.project.name}/{stack.name}"
@@ -284,6 +311,14 @@ class _Schedule:
     def ready(self) -> list[StackConfig]:
         """Pending stacks that wait for nothing still pending."""
         return [s for k, s in sorted(self.pending.items()) if self.waiting.get(k) not in self.pending]
+
+    def record(self, key: str, plan: StackPlan) -> None:
+        """One run's result: the stack is done, or waits for the stack it found it reads."""
+        target = plan.error.get("waiting_for") if plan.error and plan.error_kind == WAITING else None
+        if target:
+            self.wait(key, target)
+        else:
+            self.finish(key, plan)
 
     def finish(self, key: str, plan: StackPlan) -> None:
         del self.pending[key]
@@ -297,6 +332,7 @@ class _Schedule:
     def wait(self, key: str, target: str) -> None:
         """`key` reads `target`: plan that one first (taking it from the project when it is not selected)."""
         self.waiting[key] = target
+        self.reads.setdefault(key, set()).add(target)
         if target not in self.pending and target not in self.done:
             self.pending[target] = next(s for s in self.project.stacks if self.key(s) == target)
 
@@ -322,6 +358,28 @@ class _Schedule:
         if len(self.pending) == before:  # every wait leads to a circle, so this cannot happen; never spin
             raise RuntimeError(f"stacks wait on each other with no cycle found: {self.waiting}")
 
+    def depth(self, key: str, seen: frozenset[str] = frozenset()) -> int:
+        """How many stacks deep `key` reads (0: it reads none of the plan)."""
+        below = [self.depth(k, seen | {key}) + 1 for k in self.reads.get(key, ()) if k in self.done and k not in seen]
+        return max(below, default=0)
+
+    def ordered(self) -> tuple[StackPlan, ...]:
+        """The plans, each after the stacks it reads, by name within a level: the same whatever ran first."""
+        return tuple(self.done[k] for k in sorted(self.done, key=lambda k: (self.depth(k), k)))
+
+
+# More stacks than this: say on stderr how far the plan is.
+PROGRESS_FROM = 6
+
+
+def _progress(schedule: _Schedule, key: str) -> None:
+    if key not in schedule.done:
+        return
+    total = len(schedule.done) + len(schedule.pending)
+    if total >= PROGRESS_FROM:
+        state = "ok" if schedule.done[key].ok else "FAILS"
+        print(f"plan: [{len(schedule.done)}/{total}] stack {key}: {state}", file=sys.stderr, flush=True)
+
 
 def plan_project(
     directory: Path,
@@ -330,29 +388,42 @@ def plan_project(
     stacks: tuple[str, ...] = (),
     stack_outputs: dict[str, dict[str, Any]] | None = None,
     organization_id: str | None = None,
+    jobs: int | None = None,
 ) -> ProjectPlan:
     """Run the project's stacks (or `stacks` and those they read), each after the stacks it references.
 
     `stack_outputs`: outputs of stacks outside the plan by `project/stack`, as `pulumi stack output --json` prints.
+    `jobs`: how many stacks run at once, each in its own worker process (default: the number of cores).
     """
     project = load_project(directory.resolve())
+    _STOPPING.clear()
     given = dict(stack_outputs or {})
     schedule = _Schedule(project, dict(given), {f"{project.name}/{s.name}": s for s in _selected(project, stacks)})
     # Stacks given as files answer references themselves: they are not planned unless selected.
     plan_stacks = tuple(k for k in project_keys(project) if k not in given or k in schedule.pending)
-    while schedule.pending:
-        ready = schedule.ready()
-        if not ready:
-            schedule.break_cycles()
-            continue
-        for stack in ready:
-            key = schedule.key(stack)
-            failed = tuple(schedule.failed)
-            plan = run_stack(project, stack, schedule.outputs, organization, limits, failed, plan_stacks)
-            target = plan.error.get("waiting_for") if plan.error and plan.error_kind == WAITING else None
-            if target:
-                schedule.wait(key, target)
-            else:
-                schedule.finish(key, plan)
-    # In the order they were planned: each stack after the stacks it reads.
-    return ProjectPlan(project.name, tuple(schedule.done.values()), tuple(sorted(given)), organization_id)
+
+    def run(stack: StackConfig, outputs: dict[str, dict[str, Any]], failed: tuple[str, ...]) -> StackPlan:
+        return run_stack(project, stack, outputs, organization, limits, failed, plan_stacks)
+
+    running: dict[str, Future[StackPlan]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+        try:
+            while schedule.pending:
+                for stack in schedule.ready():
+                    key = schedule.key(stack)
+                    if key not in running:
+                        failed = tuple(schedule.failed)
+                        running[key] = pool.submit(run, stack, dict(schedule.outputs), failed)
+                if not running:
+                    schedule.break_cycles()
+                    continue
+                finished, _ = wait(running.values(), return_when=FIRST_COMPLETED)
+                for key in [k for k, future in running.items() if future in finished]:
+                    schedule.record(key, running.pop(key).result())
+                    _progress(schedule, key)
+        except BaseException:
+            # Interrupted: stop every running worker now; leaving the pool waits for their threads to clean up.
+            stop_workers()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return ProjectPlan(project.name, schedule.ordered(), tuple(sorted(given)), organization_id)
