@@ -59,12 +59,40 @@ def cell_text(cell: AccessCell) -> str:
     return text + ("*" if cell.requested else "")
 
 
+# Beyond this many repositories or roles the text matrix is summarised; JSON and Markdown keep every cell.
+MATRIX_COLUMNS, MATRIX_ROWS = 8, 40
+
+
+def _summary_lines(cells: list[AccessCell], headings: dict[str, str], roles: int) -> list[str]:
+    lines = [
+        f"Access: {roles} puller roles x {len(headings)} repositories, summarised "
+        "(every cell: --format json or --format markdown)",
+        "  per account of the roles: roles, pulls asked for, allowed of those",
+    ]
+    by_account: dict[str, list[AccessCell]] = {}
+    for cell in cells:
+        by_account.setdefault(cell.role_arn.split(":")[4], []).append(cell)
+    for account, found in sorted(by_account.items()):
+        asked = [c for c in found if c.requested]
+        allowed = sum(c.decision == "allow" for c in asked)
+        role_count = len({c.role_arn for c in found})
+        lines.append(f"    {account}: {role_count} role(s), {len(asked)} asked, {allowed} allowed")
+    lines.append("  per repository: roles allowed to pull it (asked for, and not asked for)")
+    for arn, heading in sorted(headings.items(), key=lambda item: item[1]):
+        allowed_cells = [c for c in cells if c.repository_arn == arn and c.decision == "allow"]
+        asked_count = sum(c.requested for c in allowed_cells)
+        lines.append(f"    {heading}: {asked_count} asked, {len(allowed_cells) - asked_count} not asked")
+    return [*lines, ""]
+
+
 def _matrix_lines(cells: list[AccessCell]) -> list[str]:
     if not cells:
         return []
     headings = column_names(cells)
     columns = sorted(headings, key=lambda arn: headings[arn])
     roles = sorted({(c.stack, c.role_arn) for c in cells})
+    if len(columns) > MATRIX_COLUMNS or len(roles) > MATRIX_ROWS:
+        return _summary_lines(cells, headings, len(roles))
     width = max(len(f"{stack}: {arn}") for stack, arn in roles)
     lines = ["Access: every puller role x every repository, both sides evaluated (* = asked for)"]
     lines.append("  " + " " * width + "  " + "  ".join(f"{headings[arn]:<22}" for arn in columns))
