@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from example_project import ROOT, copy_project, replace, run_plan
 
 SCHEMA = json.loads((ROOT / "docs" / "plan.schema.json").read_text())
@@ -145,3 +146,16 @@ def test_a_baseline_that_is_not_a_plan_is_bad_input(tmp_path: Path) -> None:
     proc = run_plan(str(ROOT), "--baseline", str(baseline))
     assert proc.returncode == 2 and proc.stdout == ""
     assert "not a `plan --format json` of schema version 1" in proc.stderr
+
+
+def test_a_pack_config_without_the_pack_is_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ecr_shared_services.cli import main
+    from ecr_shared_services.plan import guardrails
+
+    # An installed library has no pack beside it: a config for it must not be silently ignored.
+    monkeypatch.setattr(guardrails, "DEFAULT_PACK", tmp_path / "no-pack")
+    assert main(["plan", str(ROOT), "--policy-pack-config", str(PACK_CONFIG)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "give its directory with --policy-pack DIR" in line

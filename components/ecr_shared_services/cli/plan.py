@@ -170,8 +170,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _guardrails(args: argparse.Namespace) -> Any:
     from ecr_shared_services.plan.guardrails import DEFAULT_PACK, load_guardrails
+    from ecr_shared_services.plan.inputs import PlanInputError
 
     pack = args.policy_pack or (DEFAULT_PACK if DEFAULT_PACK.is_dir() else None)
+    if pack is None and args.policy_pack_config is not None:
+        raise PlanInputError(
+            f"--policy-pack-config {args.policy_pack_config}: the ecr-guardrails pack is not beside this "
+            "installation; give its directory with --policy-pack DIR"
+        )
     return load_guardrails(pack.resolve(), args.policy_pack_config) if pack is not None else None
 
 
@@ -201,7 +207,14 @@ def _plan(args: argparse.Namespace) -> int:
     review = Review(plan, access_matrix(plan), findings, pack, allow_replace=args.allow_replace)
     if baseline is not None:
         review = dataclasses.replace(review, diff=compare(baseline, _data(review)))
-    print(_render(review, args.format))
+    if args.format == "text" and sys.stdout.isatty():
+        from rich.console import Console
+
+        from ecr_shared_services.plan.terminal import print_terminal
+
+        print_terminal(review, Console())
+    else:
+        print(_render(review, args.format))
     return _exit(review, args.project_dir)
 
 

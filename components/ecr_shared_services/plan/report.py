@@ -63,7 +63,7 @@ def cell_text(cell: AccessCell) -> str:
 MATRIX_COLUMNS, MATRIX_ROWS = 8, 40
 
 
-def _summary_lines(cells: list[AccessCell], headings: dict[str, str], roles: int) -> list[str]:
+def summary_lines(cells: list[AccessCell], headings: dict[str, str], roles: int) -> list[str]:
     lines = [
         f"Access: {roles} puller roles x {len(headings)} repositories, summarised "
         "(every cell: --format json or --format markdown)",
@@ -92,7 +92,7 @@ def _matrix_lines(cells: list[AccessCell]) -> list[str]:
     columns = sorted(headings, key=lambda arn: headings[arn])
     roles = sorted({(c.stack, c.role_arn) for c in cells})
     if len(columns) > MATRIX_COLUMNS or len(roles) > MATRIX_ROWS:
-        return _summary_lines(cells, headings, len(roles))
+        return summary_lines(cells, headings, len(roles))
     width = max(len(f"{stack}: {arn}") for stack, arn in roles)
     lines = ["Access: every puller role x every repository, both sides evaluated (* = asked for)"]
     lines.append("  " + " " * width + "  " + "  ".join(f"{headings[arn]:<22}" for arn in columns))
@@ -115,7 +115,7 @@ def _consequence(stack: StackPlan) -> str:
     return "the preview of this stack would fail"
 
 
-def _stack_lines(stack: StackPlan) -> list[str]:
+def stack_lines(stack: StackPlan) -> list[str]:
     status = "ok" if stack.ok else "FAILS"
     kind = f"{stack.role}, " if stack.role else ""
     lines = [f"=== stack {stack.stack} ({kind}account {stack.account_id}, {stack.region}): {status}"]
@@ -140,7 +140,7 @@ def _stack_lines(stack: StackPlan) -> list[str]:
     return [*lines, ""]
 
 
-def _guardrail_lines(review: Review) -> list[str]:
+def guardrail_lines(review: Review) -> list[str]:
     if review.guardrails_pack is None:
         return ["Guardrails: not run (the ecr-guardrails pack was not found; give it with --policy-pack DIR)", ""]
     lines = [f"Guardrails ({review.guardrails_pack}): {len(review.findings) or 'no'} finding(s)"]
@@ -150,7 +150,7 @@ def _guardrail_lines(review: Review) -> list[str]:
     return [*lines, ""]
 
 
-def _diff_lines(diff: PlanDiff | None) -> list[str]:
+def diff_lines(diff: PlanDiff | None) -> list[str]:
     if diff is None:
         return []
     lines = ["Against the baseline:" if not diff.empty else "Against the baseline: no change in access or repositories"]
@@ -175,11 +175,11 @@ def render_text(review: Review) -> str:
     plan = review.plan
     lines: list[str] = [f"Project {plan.project}: {len(plan.stacks)} stacks, planned offline (no AWS calls)", ""]
     for stack in plan.stacks:
-        lines += _stack_lines(stack)
+        lines += stack_lines(stack)
     lines += _matrix_lines(review.cells)
     lines += [f"DENIED: {c.role_arn} cannot pull {c.repository} it asks for: {c.message}" for c in review.denied]
-    lines += _guardrail_lines(review)
-    lines += _diff_lines(review.diff)
+    lines += guardrail_lines(review)
+    lines += diff_lines(review.diff)
     lines.append(review.verdict())
     return "\n".join(lines)
 
