@@ -151,5 +151,8 @@ def test_a_project_without_any_repository_or_puller_is_not_a_clean_plan(
     (tmp_path / "Pulumi.yaml").write_text("name: empty\nruntime: python\n")
     (tmp_path / "Pulumi.dev.yaml").write_text('config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: ["1"]\n')
     (tmp_path / "__main__.py").write_text("import pulumi\npulumi.export('x', 1)\n")
-    assert main(["plan", str(tmp_path)]) == 2
-    assert "nothing to plan" in capsys.readouterr().err
+    assert main(["plan", str(tmp_path), "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert "Nothing to plan" in captured.err
+    data = json.loads(captured.out)
+    assert (data["ok"], data["exit_code"]) == (False, 2) and data["verdict"].startswith("Nothing to plan")

@@ -243,12 +243,8 @@ def _exit(review: Any, project_dir: Path) -> int:
     if bad:
         print("\n".join(bad), file=sys.stderr)
         return BAD_INPUT
-    if plan.ok and not any(s.inventory.repositories or s.inventory.pullers for s in plan.stacks):
-        print(
-            f"{project_dir}: nothing to plan: no stack registers an ECR repository, SharedRegistry, PullerRole "
-            "or PullerPolicy, so a clean plan would prove nothing",
-            file=sys.stderr,
-        )
+    if review.nothing_planned:
+        print(f"{project_dir}: {review.verdict()}", file=sys.stderr)
         return BAD_INPUT
     code: int = review.exit_code
     return code

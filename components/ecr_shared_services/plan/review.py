@@ -46,8 +46,14 @@ class Review:
         return any(s.error_kind in (BAD_INPUT, CYCLE) for s in self.plan.stacks)
 
     @property
+    def nothing_planned(self) -> bool:
+        """Every stack planned and none holds a repository or a puller: a clean plan of that proves nothing."""
+        stacks = self.plan.stacks
+        return self.plan.ok and not any(s.inventory.repositories or s.inventory.pullers for s in stacks)
+
+    @property
     def exit_code(self) -> int:
-        if self.bad_input:
+        if self.bad_input or self.nothing_planned:
             return BAD_INPUT_EXIT
         if not self.plan.ok or self.denied or mandatory(self.findings) or self.dangers:
             return WOULD_FAIL
@@ -55,6 +61,11 @@ class Review:
 
     def verdict(self) -> str:
         """One line: why the plan passes or fails."""
+        if self.nothing_planned:
+            return (
+                "Nothing to plan: no stack registers an ECR repository, SharedRegistry, PullerRole or PullerPolicy, "
+                "so a clean plan would prove nothing"
+            )
         failed = [s.stack for s in self.plan.stacks if not s.ok and s.error_kind != BLOCKED]
         blocked = [s.stack for s in self.plan.stacks if s.error_kind == BLOCKED]
         reasons = []
