@@ -13,10 +13,11 @@ import time
 from dataclasses import dataclass
 
 from bench.fleets import REGION, REGISTRY_ACCOUNT, account, repository_name
+from bench.planned_stacks import puller_stack, registry_stack
 from ecr_shared_services.access import Policies, RequestContext, evaluate_access
 from ecr_shared_services.aws.arns import RepositoryRef, role_arn
 from ecr_shared_services.plan.access_matrix import access_matrix
-from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
+from ecr_shared_services.plan.runner import ProjectPlan
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
 from ecr_shared_services.spec.consumers import RoleConsumer
@@ -41,24 +42,14 @@ def fleet_plan(roles: int, repositories: int) -> ProjectPlan:
         policies[name] = repository_policy_json(consumers, "aws", REGION, name)
         for a in _granted(r):
             by_account.setdefault(a, []).append(name)
-    registry = StackPlan(
-        "registry",
-        "registry",
-        REGISTRY_ACCOUNT,
-        REGION,
-        (),
-        {"repositories": {n: {"name": n, "arn": arns[n], "url": ""} for n in names}, "repositoryPolicies": policies},
-    )
+    registry = registry_stack("registry", REGISTRY_ACCOUNT, REGION, policies)
     apps = []
     for i in range(roles):
         a = i % ACCOUNTS
         pulled = by_account.get(a, [])[:PULLS]
-        outputs = {
-            "roleArn": role_arn("aws", account(a), ROLE_NAMES[(i // ACCOUNTS) % len(ROLE_NAMES)], "/"),
-            "rolePolicy": json.dumps(identity_policy([arns[n] for n in pulled])),
-            "imageRepositories": dict.fromkeys(pulled, ""),
-        }
-        apps.append(StackPlan(f"app-{i}", "application", account(a), REGION, (), outputs))
+        arn = role_arn("aws", account(a), ROLE_NAMES[(i // ACCOUNTS) % len(ROLE_NAMES)], "/")
+        policy = json.dumps(identity_policy([arns[n] for n in pulled]))
+        apps.append(puller_stack(f"app-{i}", account(a), REGION, arn, policy))
     return ProjectPlan("fleet", (registry, *apps))
 
 
@@ -77,16 +68,15 @@ class MatrixTiming:
 
 def full_evaluator_per_cell(plan: ProjectPlan, sample: int = 300) -> float:
     """Microseconds per cell of the matrix as one evaluate_access per cell (policies parsed each time)."""
-    registry = plan.stacks[0].outputs
-    apps = plan.stacks[1:]
-    names = sorted(registry["repositories"])
-    cells = [(apps[i % len(apps)], names[(i * 7919) % len(names)]) for i in range(sample)]
+    repositories = plan.stacks[0].inventory.repositories
+    pullers = [puller for app in plan.stacks[1:] for puller in app.inventory.pullers]
+    cells = [(pullers[i % len(pullers)], repositories[(i * 7919) % len(repositories)]) for i in range(sample)]
     start = time.perf_counter()
-    for app, name in cells:
+    for puller, repository in cells:
         evaluate_access(
-            app.outputs["roleArn"],
-            registry["repositories"][name]["arn"],
-            Policies(identity=[app.outputs["rolePolicy"]], repository=registry["repositoryPolicies"][name]),
+            puller.role_arn,
+            repository.arn,
+            Policies(identity=[puller.policy], repository=repository.policy),
             context=RequestContext(no_organization=True),
         )
     return (time.perf_counter() - start) / sample * 1e6

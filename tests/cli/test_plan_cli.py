@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from example_project import copy_project, replace
 
 from ecr_shared_services.cli import main
 
@@ -52,7 +53,7 @@ def test_plan_exits_1_when_a_stack_would_fail(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 1
-    assert "=== stack checkout (application, account 210987654321, us-east-1): FAILS" in proc.stdout
+    assert "=== stack checkout (account 210987654321, us-east-1): FAILS" in proc.stdout
     assert "ERROR (AccessNotGrantedError)" in proc.stdout
     assert proc.stdout.rstrip().endswith("1 stack(s) would fail: checkout")
 
@@ -87,20 +88,6 @@ def test_plan_shows_the_access_matrix_of_every_role_and_repository(capsys: pytes
     assert (not_asked["decision"], not_asked["denied_by"], not_asked["requested"]) == ("deny", "identity", False)
     # The payments role is not granted checkout-api by the registry either; the identity side refuses first.
     assert cells[("payments", "checkout-api")]["denied_by"] == "identity"
-
-
-def copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "Pulumi.yaml", project / "Pulumi.yaml")
-    shutil.copytree(ROOT / "stacks", project / "stacks", ignore=shutil.ignore_patterns("__pycache__"))
-    return project
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def remove_stack_configs(project: Path) -> None:

@@ -20,8 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.planned_stacks import puller_stack
+from bench.planned_stacks import registry_stack as planned_registry
 from ecr_shared_services.access import Policies, RequestContext, evaluate_access
-from ecr_shared_services.aws.arns import RepositoryRef, role_arn
+from ecr_shared_services.aws.arns import role_arn
 from ecr_shared_services.plan import access_matrix as matrix_module
 from ecr_shared_services.plan.access_matrix import access_matrix
 from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
@@ -42,26 +44,27 @@ Row = tuple[str, str, str, bool, str, str | None, str | None]
 def old_matrix(plan: ProjectPlan) -> list[Row]:
     """The matrix as the full evaluator gives it, one evaluate_access per cell (the reference)."""
     cells: list[Row] = []
-    registries = [s for s in plan.stacks if s.role == "registry"]
-    for app in (s for s in plan.stacks if s.role == "application"):
-        org_id = app.config.get("ecr:organizationId")
-        context = RequestContext(org_id=org_id, no_organization=org_id is None)
-        requested = set(app.outputs["imageRepositories"])
-        for registry in registries:
-            policies = registry.outputs["repositoryPolicies"]
-            for name, repository in sorted(registry.outputs["repositories"].items()):
+    planned = [s for s in plan.stacks if s.ok]
+    repositories = sorted(
+        (r for s in planned for r in s.inventory.repositories), key=lambda r: (r.name, r.arn, r.stack)
+    )
+    for stack in planned:
+        org_id = stack.config.get("ecr:organizationId")
+        context = RequestContext(org_id=org_id) if org_id else RequestContext()
+        for puller in stack.inventory.pullers:
+            for repository in repositories:
                 report = evaluate_access(
-                    app.outputs["roleArn"],
-                    repository["arn"],
-                    Policies(identity=[app.outputs["rolePolicy"]], repository=policies.get(name)),
+                    puller.role_arn,
+                    repository.arn,
+                    Policies(identity=[puller.policy], repository=repository.policy),
                     context=context,
                 )
                 cells.append(
                     (
-                        app.stack,
-                        app.outputs["roleArn"],
-                        name,
-                        name in requested,
+                        stack.stack,
+                        puller.role_arn,
+                        repository.name,
+                        repository.arn in puller.requested,
                         report.decision,
                         report.denied_by,
                         report.message,
@@ -72,17 +75,11 @@ def old_matrix(plan: ProjectPlan) -> list[Row]:
 
 def registry_stack(index: int, policies: dict[str, str | None]) -> StackPlan:
     account, region = REGISTRIES[index]
-    repositories = {
-        name: {"name": name, "arn": RepositoryRef("aws", region, account, name).arn, "url": ""} for name in policies
-    }
-    return StackPlan(
-        f"registry-{index}",
-        "registry",
-        account,
-        region,
-        (),
-        {"repositories": repositories, "repositoryPolicies": {n: p for n, p in policies.items() if p is not None}},
-    )
+    return planned_registry(f"registry-{index}", account, region, policies)
+
+
+def repository_arns(stack: StackPlan) -> list[str]:
+    return [r.arn for r in stack.inventory.repositories]
 
 
 CONSUMERS = st.one_of(
@@ -158,18 +155,9 @@ def application_stack(draw: st.DrawFn, index: int, arns: list[str]) -> StackPlan
         statements = [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]
     document = {"Version": "2012-10-17", "Statement": statements}
     org_id = draw(st.sampled_from([ORG, "o-zzzzzzzzzz", None]))
-    return StackPlan(
-        f"app-{index}",
-        "application",
-        account,
-        "us-east-1",
-        (),
-        {
-            "roleArn": role_arn("aws", account, name, "/"),
-            "rolePolicy": json.dumps(document),
-            "imageRepositories": {arn.rsplit("/", 1)[-1]: "" for arn in pulled},
-        },
-        config={"ecr:organizationId": org_id} if org_id else {},
+    config = {"ecr:organizationId": org_id} if org_id else {}
+    return puller_stack(
+        f"app-{index}", account, "us-east-1", role_arn("aws", account, name, "/"), json.dumps(document), config
     )
 
 
@@ -179,7 +167,7 @@ def fleets(draw: st.DrawFn) -> ProjectPlan:
     for index, (_, region) in enumerate(REGISTRIES[: draw(st.integers(1, 2))]):
         names = draw(st.lists(st.sampled_from(REPOSITORY_NAMES), min_size=1, max_size=4, unique=True))
         registries.append(registry_stack(index, {n: draw(repository_policy(n, region)) for n in names}))
-    arns = [r["arn"] for stack in registries for r in stack.outputs["repositories"].values()]
+    arns = [arn for stack in registries for arn in repository_arns(stack)]
     apps = [draw(application_stack(i, arns)) for i in range(draw(st.integers(1, 4)))]
     return ProjectPlan("fleet", (*registries, *apps))
 
@@ -200,19 +188,14 @@ def test_the_index_decides_the_cells_a_role_does_not_name(monkeypatch: pytest.Mo
     names = [f"service-{i:02d}" for i in range(20)]
     consumers = [AccountConsumer(account_id="111111111111")]
     registry = registry_stack(0, {n: repository_policy_json(consumers, "aws", "us-east-1", n) for n in names})
-    arns = [registry.outputs["repositories"][n]["arn"] for n in names]
+    arns = repository_arns(registry)
     apps = [
-        StackPlan(
+        puller_stack(
             f"app-{i}",
-            "application",
             "111111111111",
             "us-east-1",
-            (),
-            {
-                "roleArn": role_arn("aws", "111111111111", f"role-{i}", "/"),
-                "rolePolicy": json.dumps(identity_policy([arns[i]])),
-                "imageRepositories": {names[i]: ""},
-            },
+            role_arn("aws", "111111111111", f"role-{i}", "/"),
+            json.dumps(identity_policy([arns[i]])),
         )
         for i in range(8)
     ]

@@ -9,7 +9,6 @@ other cell, and every cell the index cannot prove, goes to the full evaluator (`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ecr_shared_services.access import (
     Caller,
@@ -32,6 +31,7 @@ from ecr_shared_services.access.results import StepResult
 from ecr_shared_services.access.truth import Truth
 from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN
 from ecr_shared_services.aws.arns import RepositoryRef
+from ecr_shared_services.plan.inventory import PlannedRepository
 from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
 
 # The names evaluate_access gives unnamed policies: the index's parsed policies carry the same ones.
@@ -44,7 +44,7 @@ FIRST_PULL_STEP = next(action for action, required in steps_for("pull") if requi
 
 @dataclass(frozen=True, slots=True)
 class AccessCell:
-    """Whether one application role could pull one repository, and if not, which side refuses."""
+    """Whether one role could pull one repository, and if not, which side refuses."""
 
     stack: str
     role_arn: str
@@ -53,6 +53,7 @@ class AccessCell:
     decision: str  # allow | deny | unknown
     denied_by: str | None
     message: str | None
+    repository_arn: str = ""
 
 
 def _parsed(text: str, name: str, kind: PolicyKind) -> Policy | None:
@@ -81,8 +82,8 @@ class _Repository:
     resource: str = ""  # the ARN the evaluator's requests name (target.arn), computed once
 
     @staticmethod
-    def of(name: str, repository: dict[str, Any], policy_text: str | None) -> _Repository:
-        arn = repository["arn"]
+    def of(repository: PlannedRepository) -> _Repository:
+        name, arn, policy_text = repository.name, repository.arn, repository.policy
         try:
             target: RepositoryRef | None = parse_target(arn)
         except Exception:
@@ -171,30 +172,38 @@ def _indexed(role: _Role, caller: Caller, repository: _Repository) -> tuple[str,
     return "deny", "identity", access_denied_message(caller, FIRST_PULL_STEP, repository.resource, "identity", False)
 
 
-def _repositories(registries: list[StackPlan]) -> list[_Repository]:
-    out = []
-    for registry in registries:
-        policies = registry.outputs.get("repositoryPolicies") or {}
-        for name, repository in sorted((registry.outputs.get("repositories") or {}).items()):
-            out.append(_Repository.of(name, repository, policies.get(name)))
-    return out
+def _context(plan: ProjectPlan, stack: StackPlan) -> RequestContext:
+    # The role's organization: its stack's `ecr:organizationId`, else the plan's; unknown when neither says.
+    org_id = stack.config.get("ecr:organizationId") or plan.organization_id
+    return RequestContext(org_id=org_id) if org_id else RequestContext()
 
 
 def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
-    """One cell per (application role, registry repository) of the stacks that planned cleanly."""
+    """One cell per (puller role, repository) found in the stacks that planned cleanly."""
     cells: list[AccessCell] = []
-    repositories = _repositories([s for s in plan.stacks if s.role == "registry" and s.ok])
-    for app in (s for s in plan.stacks if s.role == "application" and s.ok):
-        role_arn, role_policy = app.outputs.get("roleArn"), app.outputs.get("rolePolicy")
-        if not isinstance(role_arn, str) or not isinstance(role_policy, str):
-            continue
-        org_id = app.config.get("ecr:organizationId")
-        role = _Role.of(role_arn, role_policy, RequestContext(org_id=org_id, no_organization=org_id is None))
-        requested = set(app.outputs.get("imageRepositories") or {})
-        caller = role.caller if role.indexable else None
-        for repository in repositories:
-            verdict = (caller and _indexed(role, caller, repository)) or _evaluated(role, repository)
-            cells.append(AccessCell(app.stack, role_arn, repository.name, repository.name in requested, *verdict))
+    planned = [s for s in plan.stacks if s.ok]
+    repositories = [
+        _Repository.of(r)
+        for r in sorted((r for s in planned for r in s.inventory.repositories), key=lambda r: (r.name, r.arn, r.stack))
+    ]
+    for stack in planned:
+        context = _context(plan, stack)
+        for puller in stack.inventory.pullers:
+            role = _Role.of(puller.role_arn, puller.policy, context)
+            requested = set(puller.requested)
+            caller = role.caller if role.indexable else None
+            for repository in repositories:
+                verdict = (caller and _indexed(role, caller, repository)) or _evaluated(role, repository)
+                cells.append(
+                    AccessCell(
+                        stack.stack,
+                        puller.role_arn,
+                        repository.name,
+                        repository.arn in requested,
+                        *verdict,
+                        repository.arn,
+                    )
+                )
     return cells
 
 

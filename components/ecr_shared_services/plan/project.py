@@ -11,8 +11,6 @@ from typing import Any
 
 import yaml
 
-ROLE_KEY = "ecr:stackRole"
-ROLES = ("registry", "application")
 ACCOUNTS_KEY = "aws:allowedAccountIds"
 # The C loader reads large configs many times faster; both give the same values.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -55,10 +53,6 @@ class StackConfig:
     name: str
     path: Path
     values: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def role(self) -> str:
-        return str(self.values.get(ROLE_KEY, ""))
 
     @property
     def region(self) -> str:
@@ -156,14 +150,6 @@ def _stack_configs(config_dir: Path, manifest_path: Path) -> list[StackConfig]:
 def _stack_problems(stack: StackConfig) -> list[FileProblem]:
     where = shown(stack.path)
     problems = []
-    if stack.role not in ROLES:
-        problems.append(
-            FileProblem(
-                where,
-                f"{ROLE_KEY} is {stack.values.get(ROLE_KEY)!r}; each stack sets it to one of {', '.join(ROLES)}",
-                f"add `{ROLE_KEY}: registry` or `{ROLE_KEY}: application`",
-            )
-        )
     allowed = stack.values.get(ACCOUNTS_KEY)
     if allowed is not None and not isinstance(allowed, list):
         problems.append(

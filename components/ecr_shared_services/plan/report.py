@@ -1,4 +1,4 @@
-"""Rendering a ProjectPlan for people (text) and for scripts (JSON)."""
+"""Rendering a plan's review for people (text) and for scripts (JSON, versioned: docs/plan-json.md)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ecr_shared_services.plan.access_matrix import AccessCell, unexpected_denials
+from ecr_shared_services.plan.access_matrix import AccessCell
+from ecr_shared_services.plan.baseline import PlanDiff
 from ecr_shared_services.plan.registration import Registration
+from ecr_shared_services.plan.review import SCHEMA_VERSION, Review
 from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
-from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, CRASHED, TIMED_OUT
+from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, CRASHED, CYCLE, TIMED_OUT
 
 # Input properties that hold policy documents, by resource type.
 POLICY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -39,29 +41,72 @@ def _created(stack: StackPlan) -> list[Registration]:
     return [r for r in stack.resources if not r.read]
 
 
+def column_names(cells: list[AccessCell]) -> dict[str, str]:
+    """Repository ARN -> its column heading: the name, with the account when two accounts share a name."""
+    names: dict[str, set[str]] = {}
+    for c in cells:
+        names.setdefault(c.repository, set()).add(c.repository_arn)
+    shared = {name for name, arns in names.items() if len(arns) > 1}
+    return {c.repository_arn: _heading(c, c.repository in shared) for c in cells}
+
+
+def _heading(cell: AccessCell, with_account: bool) -> str:
+    return f"{cell.repository} ({cell.repository_arn.split(':')[4]})" if with_account else cell.repository
+
+
+def cell_text(cell: AccessCell) -> str:
+    text = cell.decision if cell.decision != "deny" else f"deny ({cell.denied_by})"
+    return text + ("*" if cell.requested else "")
+
+
+# Beyond this many repositories or roles the text matrix is summarised; JSON and Markdown keep every cell.
+MATRIX_COLUMNS, MATRIX_ROWS = 8, 40
+
+
+def summary_lines(cells: list[AccessCell], headings: dict[str, str], roles: int) -> list[str]:
+    lines = [
+        f"Access: {roles} puller roles x {len(headings)} repositories, summarised "
+        "(every cell: --format json or --format markdown)",
+        "  per account of the roles: roles, pulls asked for, allowed of those",
+    ]
+    by_account: dict[str, list[AccessCell]] = {}
+    for cell in cells:
+        by_account.setdefault(cell.role_arn.split(":")[4], []).append(cell)
+    for account, found in sorted(by_account.items()):
+        asked = [c for c in found if c.requested]
+        allowed = sum(c.decision == "allow" for c in asked)
+        role_count = len({c.role_arn for c in found})
+        lines.append(f"    {account}: {role_count} role(s), {len(asked)} asked, {allowed} allowed")
+    lines.append("  per repository: roles allowed to pull it (asked for, and not asked for)")
+    for arn, heading in sorted(headings.items(), key=lambda item: item[1]):
+        allowed_cells = [c for c in cells if c.repository_arn == arn and c.decision == "allow"]
+        asked_count = sum(c.requested for c in allowed_cells)
+        lines.append(f"    {heading}: {asked_count} asked, {len(allowed_cells) - asked_count} not asked")
+    return [*lines, ""]
+
+
 def _matrix_lines(cells: list[AccessCell]) -> list[str]:
     if not cells:
         return []
-    repositories = sorted({c.repository for c in cells})
+    headings = column_names(cells)
+    columns = sorted(headings, key=lambda arn: headings[arn])
     roles = sorted({(c.stack, c.role_arn) for c in cells})
+    if len(columns) > MATRIX_COLUMNS or len(roles) > MATRIX_ROWS:
+        return summary_lines(cells, headings, len(roles))
     width = max(len(f"{stack}: {arn}") for stack, arn in roles)
-    lines = ["Access: every application role x every repository, both sides evaluated (* = asked for)"]
-    lines.append("  " + " " * width + "  " + "  ".join(f"{r:<22}" for r in repositories))
-    by_key = {(c.stack, c.repository): c for c in cells}
-    for stack, arn in roles:
-        row = []
-        for repository in repositories:
-            cell = by_key[(stack, repository)]
-            text = cell.decision if cell.decision != "deny" else f"deny ({cell.denied_by})"
-            row.append(f"{text + ('*' if cell.requested else ''):<22}")
-        lines.append(f"  {f'{stack}: {arn}':<{width}}  " + "  ".join(row))
+    lines = ["Access: every puller role x every repository, both sides evaluated (* = asked for)"]
+    lines.append("  " + " " * width + "  " + "  ".join(f"{headings[arn]:<22}" for arn in columns))
+    by_key = {(c.stack, c.role_arn, c.repository_arn): c for c in cells}
+    for stack, role in roles:
+        row = [f"{cell_text(by_key[(stack, role, arn)]):<22}" for arn in columns]
+        lines.append(f"  {f'{stack}: {role}':<{width}}  " + "  ".join(row))
     lines.append("")
     return lines
 
 
 def _consequence(stack: StackPlan) -> str:
     kind = stack.error_kind
-    if kind == BAD_INPUT:
+    if kind in (BAD_INPUT, CYCLE):
         return "bad input, the preview of this stack would fail"
     if kind == BLOCKED:
         return "not planned, it reads a stack that failed above"
@@ -70,48 +115,73 @@ def _consequence(stack: StackPlan) -> str:
     return "the preview of this stack would fail"
 
 
-def render_text(plan: ProjectPlan, cells: list[AccessCell]) -> str:
+def stack_lines(stack: StackPlan) -> list[str]:
+    status = "ok" if stack.ok else "FAILS"
+    kind = f"{stack.role}, " if stack.role else ""
+    lines = [f"=== stack {stack.stack} ({kind}account {stack.account_id}, {stack.region}): {status}"]
+    for resource in stack.resources:
+        verb = "reads  " if resource.read else "creates"
+        extra = " [retained on delete]" if resource.retain_on_delete else ""
+        lines.append(f"  {verb} {resource.type}  {resource.name}{extra}")
+    for resource in _created(stack):
+        for prop, document in policy_documents(resource):
+            lines.append(f"  --- {resource.name} {prop}:")
+            body = json.dumps(document, indent=2) if not isinstance(document, str) else document
+            lines += ["    " + line for line in body.splitlines()]
+    if stack.outputs:
+        lines.append("  exports:")
+        for key, value in stack.outputs.items():
+            shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+            lines.append(f"    {key}: {shown}")
+    lines += [f"  WARNING: {warning}" for warning in stack.warnings]
+    if stack.error:
+        lines.append(f"  ERROR ({stack.error['type']}): {_consequence(stack)}:")
+        lines += ["    " + line for line in stack.error["message"].splitlines()]
+    return [*lines, ""]
+
+
+def guardrail_lines(review: Review) -> list[str]:
+    if review.guardrails_pack is None:
+        return ["Guardrails: not run (the ecr-guardrails pack was not found; give it with --policy-pack DIR)", ""]
+    lines = [f"Guardrails ({review.guardrails_pack}): {len(review.findings) or 'no'} finding(s)"]
+    for f in review.findings:
+        where = f'{f.resource_type} "{f.resource}"' if f.resource else "the stack"
+        lines.append(f"  {f.level.upper()} {f.rule} in stack {f.stack}, {where}: {f.message}")
+    return [*lines, ""]
+
+
+def diff_lines(diff: PlanDiff | None) -> list[str]:
+    if diff is None:
+        return []
+    lines = ["Against the baseline:" if not diff.empty else "Against the baseline: no change in access or repositories"]
+    for change in diff.repositories:
+        what = "; ".join(f"{k}: {json.dumps(v[0])} -> {json.dumps(v[1])}" for k, v in change.differences.items())
+        kept = " (retained on delete: the old repository stays in AWS, outside the stack)" if change.retained else ""
+        lines.append(
+            f"  DANGER repository {change.name} ({change.arn}) would be {change.change}"
+            f"{': ' + what if what else ''}{kept}"
+        )
+    for title, items in (
+        ("pull gained", diff.pulls_gained),
+        ("pull lost", diff.pulls_lost),
+        ("grant added", diff.grants_added),
+        ("grant removed", diff.grants_removed),
+    ):
+        lines += [f"  {title}: {item}" for item in items]
+    return [*lines, ""]
+
+
+def render_text(review: Review) -> str:
+    plan = review.plan
     lines: list[str] = [f"Project {plan.project}: {len(plan.stacks)} stacks, planned offline (no AWS calls)", ""]
     for stack in plan.stacks:
-        status = "ok" if stack.ok else "FAILS"
-        lines.append(f"=== stack {stack.stack} ({stack.role}, account {stack.account_id}, {stack.region}): {status}")
-        for resource in stack.resources:
-            verb = "reads  " if resource.read else "creates"
-            extra = " [retained on delete]" if resource.retain_on_delete else ""
-            lines.append(f"  {verb} {resource.type}  {resource.name}{extra}")
-        for resource in _created(stack):
-            for prop, document in policy_documents(resource):
-                lines.append(f"  --- {resource.name} {prop}:")
-                body = json.dumps(document, indent=2) if not isinstance(document, str) else document
-                lines += ["    " + line for line in body.splitlines()]
-        if stack.outputs:
-            lines.append("  exports:")
-            for key, value in stack.outputs.items():
-                shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-                lines.append(f"    {key}: {shown}")
-        lines += [f"  WARNING: {warning}" for warning in stack.warnings]
-        if stack.error:
-            lines.append(f"  ERROR ({stack.error['type']}): {_consequence(stack)}:")
-            lines += ["    " + line for line in stack.error["message"].splitlines()]
-        lines.append("")
-    lines += _matrix_lines(cells)
-    denied = unexpected_denials(cells)
-    lines += [f"DENIED: {c.role_arn} cannot pull {c.repository} it asks for: {c.message}" for c in denied]
-    lines.append(_summary(plan, denied))
+        lines += stack_lines(stack)
+    lines += _matrix_lines(review.cells)
+    lines += [f"DENIED: {c.role_arn} cannot pull {c.repository} it asks for: {c.message}" for c in review.denied]
+    lines += guardrail_lines(review)
+    lines += diff_lines(review.diff)
+    lines.append(review.verdict())
     return "\n".join(lines)
-
-
-def _summary(plan: ProjectPlan, denied: list[AccessCell]) -> str:
-    failed = [s.stack for s in plan.stacks if not s.ok and s.error_kind != BLOCKED]
-    blocked = [s.stack for s in plan.stacks if s.error_kind == BLOCKED]
-    if not failed and not blocked:
-        if denied:
-            return f"{len(denied)} requested pull(s) would be denied"
-        return "Every stack plans cleanly: each application is granted every repository it pulls."
-    text = f"{len(failed)} stack(s) would fail: {', '.join(failed)}"
-    if blocked:
-        text += f"; {len(blocked)} stack(s) read a stack that failed and were not planned: {', '.join(blocked)}"
-    return text
 
 
 # One line of the CLI's message per stack with bad input; the report above has the whole message.
@@ -122,7 +192,7 @@ def bad_input_lines(plan: ProjectPlan) -> list[str]:
     """One line per stack whose input is bad (a config the specs refuse, a reference to no stack)."""
     lines = []
     for stack in plan.stacks:
-        if stack.error is None or stack.error_kind != BAD_INPUT:
+        if stack.error is None or stack.error_kind not in (BAD_INPUT, CYCLE):
             continue
         message = " ".join(part.strip() for part in stack.error["message"].splitlines() if part.strip())
         if len(message) > BAD_INPUT_LINE_CHARACTERS:
@@ -131,32 +201,51 @@ def bad_input_lines(plan: ProjectPlan) -> list[str]:
     return lines
 
 
-def render_json(plan: ProjectPlan, cells: list[AccessCell]) -> str:
-    data: dict[str, Any] = {
-        "project": plan.project,
-        "ok": plan.ok and not unexpected_denials(cells),
-        "access": [asdict(c) for c in cells],
-        "stacks": [
+def _stack_data(stack: StackPlan) -> dict[str, Any]:
+    data = {
+        **{k: v for k, v in asdict(stack).items() if k != "resources"},
+        "kind": stack.role,
+        "ok": stack.ok,
+        "resources": [
             {
-                **{k: v for k, v in asdict(stack).items() if k != "resources"},
-                "ok": stack.ok,
-                "resources": [
-                    {
-                        "urn": r.urn,
-                        "type": r.type,
-                        "name": r.name,
-                        "read": r.read,
-                        "retain_on_delete": r.retain_on_delete,
-                        "inputs": r.inputs,
-                        "policies": dict(policy_documents(r)),
-                    }
-                    for r in stack.resources
-                ],
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "read": r.read,
+                "retain_on_delete": r.retain_on_delete,
+                "inputs": r.inputs,
+                "policies": dict(policy_documents(r)),
             }
-            for stack in plan.stacks
+            for r in stack.resources
         ],
     }
-    for stack in data["stacks"]:
-        if stack.get("error"):
-            stack["error"].pop("traceback", None)
+    if data.get("error"):
+        data["error"] = {k: v for k, v in data["error"].items() if k != "traceback"}
+    return data
+
+
+def plan_data(review: Review) -> dict[str, Any]:
+    """The review as JSON-ready data, in the shape docs/plan.schema.json describes."""
+    plan = review.plan
+    stacks = [s for s in plan.stacks if s.ok]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "project": plan.project,
+        "ok": review.exit_code == 0,
+        "exit_code": review.exit_code,
+        "verdict": review.verdict(),
+        "given_outputs": list(plan.given_outputs),
+        "stacks": [_stack_data(stack) for stack in plan.stacks],
+        "access": [asdict(c) for c in review.cells],
+        "repositories": [
+            {k: v for k, v in asdict(r).items() if k != "policy"} for s in stacks for r in s.inventory.repositories
+        ],
+        "pullers": [{k: v for k, v in asdict(p).items() if k != "policy"} for s in stacks for p in s.inventory.pullers],
+        "grants": sorted(g for s in stacks for g in s.inventory.grants),
+        "guardrails": {"pack": review.guardrails_pack, "findings": [asdict(f) for f in review.findings]},
+        "diff": None if review.diff is None else asdict(review.diff),
+    }
+
+
+def render_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, default=str)

@@ -1,4 +1,8 @@
-"""Plan a whole project offline: the registry stacks first, then the applications reading their outputs.
+"""Plan a whole project offline: each stack after the stacks it reads through StackReferences.
+
+The order is found by running: a program that reads a stack of the plan not planned yet stops, that
+stack is planned, and the program runs again with the outputs it asked for. Stacks that wait on each
+other in a circle are reported as a reference cycle.
 
 Each stack's program runs in its own worker process (see `worker.py`) under two bounds:
 - a CPU-time limit, enforced by the kernel in the worker (RLIMIT_CPU). It stops a runaway loop and does
@@ -11,18 +15,23 @@ Neither outcome is retried: the same program with the same input stalls the same
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ecr_shared_services.plan.inventory import Inventory, inventory
 from ecr_shared_services.plan.project import Project, StackConfig, load_project, shown
 from ecr_shared_services.plan.registration import Registration
-from ecr_shared_services.plan.stack_error import CRASHED, TIMED_OUT, stack_error
+from ecr_shared_services.plan.stack_error import CRASHED, CYCLE, TIMED_OUT, WAITING, stack_error
 
 ORGANIZATION = "organization"
 # Default CPU-time limit: a floor, plus time in proportion to the input. Measured on a 2-core machine: a
@@ -57,7 +66,6 @@ class StackPlan:
     """What one stack would create and export, or the error that stops its preview."""
 
     stack: str
-    role: str
     account_id: str
     region: str
     resources: tuple[Registration, ...]
@@ -78,11 +86,24 @@ class StackPlan:
     def of_type(self, type_token: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_token]
 
+    @functools.cached_property
+    def inventory(self) -> Inventory:
+        """The repositories, pullers and grants among this stack's registrations."""
+        return inventory(self.stack, self.resources)
+
+    @property
+    def role(self) -> str:
+        return self.inventory.kind
+
 
 @dataclass(frozen=True)
 class ProjectPlan:
     project: str
     stacks: tuple[StackPlan, ...] = field(default_factory=tuple)
+    # The stacks whose outputs came from `--stack-outputs` files, by `project/stack`.
+    given_outputs: tuple[str, ...] = ()
+    # The organization the plan's accounts belong to, when a stack's config does not say (`--organization-id`).
+    organization_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -107,6 +128,7 @@ def run_stack(
     organization: str = ORGANIZATION,
     limits: Limits = Limits(),  # frozen, so one shared default is safe
     failed_stacks: tuple[str, ...] = (),
+    plan_stacks: tuple[str, ...] | None = None,
 ) -> StackPlan:
     """Run one stack's real program in a fresh process under the mock runtime."""
     request: dict[str, Any] = {
@@ -117,7 +139,7 @@ def run_stack(
         "account_id": stack.account_id,
         "region": stack.region,
         "stack_outputs": stack_outputs,
-        "project_stacks": [f"{project.name}/{s.name}" for s in project.stacks],
+        "project_stacks": list(plan_stacks if plan_stacks is not None else project_keys(project)),
         "failed_stacks": list(failed_stacks),
         "organization": organization,
     }
@@ -127,7 +149,7 @@ def run_stack(
     where = shown(stack.path)
     if ended.result is None:
         return StackPlan(
-            stack.name, stack.role, stack.account_id, stack.region, (), {}, ended.error, stack.values, (), where
+            stack.name, stack.account_id, stack.region, (), {}, ended.error, stack.values, (), where
         )
     resources = tuple(
         Registration(**{**r, "aliases": tuple(r["aliases"])})
@@ -135,7 +157,6 @@ def run_stack(
     )
     return StackPlan(
         stack.name,
-        stack.role,
         stack.account_id,
         stack.region,
         resources,
@@ -159,19 +180,39 @@ def _stop(proc: subprocess.Popen[str]) -> str:
     return output or ""
 
 
+# The worker processes running now, so that an interrupted plan stops them all at once.
+_LIVE: set[subprocess.Popen[str]] = set()
+_LIVE_LOCK = threading.Lock()
+_STOPPING = threading.Event()
+
+
+def stop_workers() -> None:
+    """Stop every running worker (SIGTERM) and start no more; each one's thread reaps it and removes its files."""
+    with _LIVE_LOCK:
+        _STOPPING.set()
+        live = list(_LIVE)
+    for proc in live:
+        if proc.poll() is None:
+            proc.terminate()
+
+
 def _run_worker(project: Project, stack: str, request: str, cpu: float, wall: float) -> WorkerExit:
     with tempfile.TemporaryDirectory(prefix="shared-registry-plan-") as tmp:
         request_path, result_path = Path(tmp, "request.json"), Path(tmp, "result.json")
         request_path.write_text(request)
         worker = [sys.executable, "-m", "ecr_shared_services.plan.worker", str(request_path), str(result_path)]
-        proc = subprocess.Popen(
-            [*worker, f"{cpu:g}"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-            cwd=project.directory,
-        )
+        with _LIVE_LOCK:
+            if _STOPPING.is_set():
+                return WorkerExit(None, _crashed(stack, "was not started: the plan is stopping", ""))
+            proc = subprocess.Popen(
+                [*worker, f"{cpu:g}"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+                cwd=project.directory,
+            )
+            _LIVE.add(proc)
         try:
             output, _ = proc.communicate(timeout=wall)
             timed_out = False
@@ -181,6 +222,8 @@ def _run_worker(project: Project, stack: str, request: str, cpu: float, wall: fl
             # Interrupted (a signal to the plan, Ctrl-C): never leave the worker running on its own.
             if proc.poll() is None:
                 _stop(proc)
+            with _LIVE_LOCK:
+                _LIVE.discard(proc)
         if timed_out:
             return WorkerExit(None, _timed_out(stack, f"its wall-clock deadline of {wall:.0f} s (--timeout)", output))
         return _ended(stack, proc.returncode, output or "", result_path, cpu)
@@ -219,23 +262,168 @@ def _crashed(stack: str, what: str, output: str) -> dict[str, str]:
     return stack_error("WorkerCrashed", f"the worker running stack {stack} {what}{printed}", CRASHED)
 
 
+def project_keys(project: Project) -> tuple[str, ...]:
+    return tuple(f"{project.name}/{s.name}" for s in project.stacks)
+
+
+class PlanSelectionError(ValueError):
+    """`--stack` names a stack the project does not have: bad input."""
+
+
+def _selected(project: Project, names: tuple[str, ...]) -> list[StackConfig]:
+    if not names:
+        return list(project.stacks)
+    by_name = {s.name: s for s in project.stacks}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise PlanSelectionError(
+            f"--stack {', '.join(unknown)}: no such stack in project {project.name}; "
+            f"its stacks are {', '.join(sorted(by_name))}"
+        )
+    return [by_name[n] for n in sorted(set(names))]
+
+
+def _cycle(waiting: dict[str, str], start: str) -> list[str]:
+    """The circle of stacks `start` waits on, first stack repeated at the end."""
+    path = [start]
+    while waiting.get(path[-1]) is not None and waiting[path[-1]] not in path:
+        path.append(waiting[path[-1]])
+    following = waiting.get(path[-1])
+    return [*path[path.index(following) :], following] if following in path else []
+
+
+@dataclass
+class _Schedule:
+    """The stacks still to plan, which one each waits for, and the outputs known so far."""
+
+    project: Project
+    outputs: dict[str, dict[str, Any]]
+    pending: dict[str, StackConfig]
+    waiting: dict[str, str] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+    done: dict[str, StackPlan] = field(default_factory=dict)
+    # Every stack each stack was found to read: the order of the report.
+    reads: dict[str, set[str]] = field(default_factory=dict)
+
+    def key(self, stack: StackConfig) -> str:
+        return f"{self.project.name}/{stack.name}"
+
+    def ready(self) -> list[StackConfig]:
+        """Pending stacks that wait for nothing still pending."""
+        return [s for k, s in sorted(self.pending.items()) if self.waiting.get(k) not in self.pending]
+
+    def record(self, key: str, plan: StackPlan) -> None:
+        """One run's result: the stack is done, or waits for the stack it found it reads."""
+        target = plan.error.get("waiting_for") if plan.error and plan.error_kind == WAITING else None
+        if target:
+            self.wait(key, target)
+        else:
+            self.finish(key, plan)
+
+    def finish(self, key: str, plan: StackPlan) -> None:
+        del self.pending[key]
+        self.waiting.pop(key, None)
+        self.done[key] = plan
+        if plan.ok:
+            self.outputs[key] = plan.outputs
+        else:
+            self.failed.append(key)
+
+    def wait(self, key: str, target: str) -> None:
+        """`key` reads `target`: plan that one first (taking it from the project when it is not selected)."""
+        self.waiting[key] = target
+        self.reads.setdefault(key, set()).add(target)
+        if target not in self.pending and target not in self.done:
+            self.pending[target] = next(s for s in self.project.stacks if self.key(s) == target)
+
+    def break_cycles(self) -> None:
+        """Every pending stack waits: each circle fails as bad input, naming its stacks in order."""
+        before = len(self.pending)
+        for key in sorted(self.pending):
+            if key not in self.pending:
+                continue
+            circle = _cycle(self.waiting, key)
+            if not circle:
+                continue
+            message = "stack references form a cycle: " + " -> ".join(circle) + "; no stack of it can be planned first"
+            for member in dict.fromkeys(circle):
+                stack = self.pending[member]
+                error = stack_error("StackReferenceCycle", message, CYCLE)
+                self.finish(
+                    member,
+                    StackPlan(
+                        stack.name, stack.account_id, stack.region, (), {}, error, stack.values, (), shown(stack.path)
+                    ),
+                )
+        if len(self.pending) == before:  # every wait leads to a circle, so this cannot happen; never spin
+            raise RuntimeError(f"stacks wait on each other with no cycle found: {self.waiting}")
+
+    def depth(self, key: str, seen: frozenset[str] = frozenset()) -> int:
+        """How many stacks deep `key` reads (0: it reads none of the plan)."""
+        below = [self.depth(k, seen | {key}) + 1 for k in self.reads.get(key, ()) if k in self.done and k not in seen]
+        return max(below, default=0)
+
+    def ordered(self) -> tuple[StackPlan, ...]:
+        """The plans, each after the stacks it reads, by name within a level: the same whatever ran first."""
+        return tuple(self.done[k] for k in sorted(self.done, key=lambda k: (self.depth(k), k)))
+
+
+# More stacks than this: say on stderr how far the plan is.
+PROGRESS_FROM = 6
+
+
+def _progress(schedule: _Schedule, key: str) -> None:
+    if key not in schedule.done:
+        return
+    total = len(schedule.done) + len(schedule.pending)
+    if total >= PROGRESS_FROM:
+        state = "ok" if schedule.done[key].ok else "FAILS"
+        print(f"plan: [{len(schedule.done)}/{total}] stack {key}: {state}", file=sys.stderr, flush=True)
+
+
 def plan_project(
     directory: Path,
     organization: str = ORGANIZATION,
     limits: Limits = Limits(),  # frozen, so one shared default is safe
+    stacks: tuple[str, ...] = (),
+    stack_outputs: dict[str, dict[str, Any]] | None = None,
+    organization_id: str | None = None,
+    jobs: int | None = None,
 ) -> ProjectPlan:
-    """Run every stack of the project: registries first, then applications with their references answered."""
+    """Run the project's stacks (or `stacks` and those they read), each after the stacks it references.
+
+    `stack_outputs`: outputs of stacks outside the plan by `project/stack`, as `pulumi stack output --json` prints.
+    `jobs`: how many stacks run at once, each in its own worker process (default: the number of cores).
+    """
     project = load_project(directory.resolve())
-    ordered = sorted(project.stacks, key=lambda s: (s.role != "registry", s.name))
-    outputs: dict[str, dict[str, Any]] = {}
-    failed: list[str] = []
-    plans = []
-    for stack in ordered:
-        plan = run_stack(project, stack, outputs, organization, limits, tuple(failed))
-        key = f"{project.name}/{stack.name}"
-        if plan.ok:
-            outputs[key] = plan.outputs
-        else:
-            failed.append(key)
-        plans.append(plan)
-    return ProjectPlan(project.name, tuple(plans))
+    _STOPPING.clear()
+    given = dict(stack_outputs or {})
+    schedule = _Schedule(project, dict(given), {f"{project.name}/{s.name}": s for s in _selected(project, stacks)})
+    # Stacks given as files answer references themselves: they are not planned unless selected.
+    plan_stacks = tuple(k for k in project_keys(project) if k not in given or k in schedule.pending)
+
+    def run(stack: StackConfig, outputs: dict[str, dict[str, Any]], failed: tuple[str, ...]) -> StackPlan:
+        return run_stack(project, stack, outputs, organization, limits, failed, plan_stacks)
+
+    running: dict[str, Future[StackPlan]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+        try:
+            while schedule.pending:
+                for stack in schedule.ready():
+                    key = schedule.key(stack)
+                    if key not in running:
+                        failed = tuple(schedule.failed)
+                        running[key] = pool.submit(run, stack, dict(schedule.outputs), failed)
+                if not running:
+                    schedule.break_cycles()
+                    continue
+                finished, _ = wait(running.values(), return_when=FIRST_COMPLETED)
+                for key in [k for k, future in running.items() if future in finished]:
+                    schedule.record(key, running.pop(key).result())
+                    _progress(schedule, key)
+        except BaseException:
+            # Interrupted: stop every running worker now; leaving the pool waits for their threads to clean up.
+            stop_workers()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return ProjectPlan(project.name, schedule.ordered(), tuple(sorted(given)), organization_id)

@@ -10,12 +10,16 @@ BAD_INPUT: Final = "bad-input"
 PROGRAM_ERROR: Final = "program-error"
 # The stack reads a stack that failed above; it is planned again once that one plans.
 BLOCKED: Final = "blocked"
+# The stack reads a stack of the plan that has not run yet: the runner plans that one first (never reported).
+WAITING: Final = "waiting"
+# The stacks read each other's outputs in a circle: none of them can be planned first.
+CYCLE: Final = "reference-cycle"
 # The worker process ended without a result: killed, crashed, or wrote an unreadable result.
 CRASHED: Final = "crashed"
 # The program used up its CPU-time limit or its wall-clock deadline.
 TIMED_OUT: Final = "timed-out"
 
-Kind = Literal["bad-input", "program-error", "blocked", "crashed", "timed-out"]
+Kind = Literal["bad-input", "program-error", "blocked", "crashed", "timed-out", "waiting", "reference-cycle"]
 
 
 def stack_error(type_name: str, message: str, kind: Kind, traceback: str = "") -> dict[str, str]:

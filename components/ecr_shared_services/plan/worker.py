@@ -28,9 +28,14 @@ import pulumi
 
 from ecr_shared_services.errors import SpecError
 from ecr_shared_services.plan.mock_runtime import run_under_mocks
-from ecr_shared_services.plan.mocks import AwsMocks, FailedStackReference, UnknownStackReference
+from ecr_shared_services.plan.mocks import (
+    AwsMocks,
+    FailedStackReference,
+    PendingStackReference,
+    UnknownStackReference,
+)
 from ecr_shared_services.plan.registration import Registration
-from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, PROGRAM_ERROR, Kind, stack_error
+from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, PROGRAM_ERROR, WAITING, Kind, stack_error
 
 # Between the CPU-time limit's SIGXCPU and the kernel's SIGKILL: time for the stack dump.
 CPU_GRACE_SECONDS = 5
@@ -61,6 +66,8 @@ def _kind(exc: BaseException) -> Kind:
         return BAD_INPUT
     if isinstance(exc, FailedStackReference):
         return BLOCKED
+    if isinstance(exc, PendingStackReference):
+        return WAITING
     return PROGRAM_ERROR
 
 
@@ -81,6 +88,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         request.get("stack_outputs") or {},
         tuple(request.get("project_stacks") or ()),
         tuple(request.get("failed_stacks") or ()),
+        request["project"],
     )
     result = run_under_mocks(
         lambda: runpy.run_path(request["main"], run_name="__main__"),
@@ -99,6 +107,8 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             _kind(exc),
             result.traceback,
         )
+        if isinstance(exc, PendingStackReference):
+            error["waiting_for"] = exc.key
     return {
         "outputs": result.outputs,
         "resources": [dataclasses.asdict(r) for r in result.registrations],
