@@ -148,9 +148,7 @@ def run_stack(
     ended = _run_worker(project, stack.name, text, cpu, wall)
     where = shown(stack.path)
     if ended.result is None:
-        return StackPlan(
-            stack.name, stack.account_id, stack.region, (), {}, ended.error, stack.values, (), where
-        )
+        return StackPlan(stack.name, stack.account_id, stack.region, (), {}, ended.error, stack.values, (), where)
     resources = tuple(
         Registration(**{**r, "aliases": tuple(r["aliases"])})
         for r in sorted(ended.result["resources"], key=lambda r: (r["name"], r["type"]))

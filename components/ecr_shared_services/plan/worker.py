@@ -27,6 +27,7 @@ from typing import Any
 import pulumi
 
 from ecr_shared_services.errors import SpecError
+from ecr_shared_services.plan.data_safety import deletion_warnings
 from ecr_shared_services.plan.mock_runtime import run_under_mocks
 from ecr_shared_services.plan.mocks import (
     AwsMocks,
@@ -113,13 +114,14 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         "outputs": result.outputs,
         "resources": [dataclasses.asdict(r) for r in result.registrations],
         "error": error,
-        "warnings": unread_config(request["config"], result.config_asked, result.registrations, error is None),
+        "warnings": [
+            *unread_config(request["config"], result.config_asked, result.registrations, error is None),
+            *deletion_warnings(result.registrations),
+        ],
     }
 
 
-def unread_config(
-    config: dict[str, str], asked: set[str], resources: list[Registration], finished: bool
-) -> list[str]:
+def unread_config(config: dict[str, str], asked: set[str], resources: list[Registration], finished: bool) -> list[str]:
     """A warning per config key the program never looked up: most often a misspelt key, which does nothing.
 
     A program stopped by an error may not have asked for everything yet: then only the keys close to one it
