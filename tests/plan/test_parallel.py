@@ -22,7 +22,18 @@ def test_many_stacks_run_in_parallel_and_report_in_reference_order(tmp_path: Pat
     for n in range(APPLICATIONS):
         (project / f"Pulumi.app{n}.yaml").write_text(web)
     proc = subprocess.run(
-        [sys.executable, "-m", "ecr_shared_services.cli", "plan", str(project), "--format", "json", "--jobs", "3"],
+        [
+            sys.executable,
+            "-m",
+            "ecr_shared_services.cli",
+            "plan",
+            str(project),
+            "--format",
+            "json",
+            "--jobs",
+            "3",
+            "--progress",
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -82,6 +82,11 @@ def test_a_bad_policy_pack_config_is_bad_input(tmp_path: Path) -> None:
     assert "no rule 'ecr-force-delete-of' in the ecr-guardrails pack; did you mean 'ecr-force-delete-off'?" in line
 
 
+CHECKOUT_ROLES_DESCRIPTION = (
+    "            description: Checkout team's ECS tasks, and the node role of its EKS cluster (nodes pull for pods)\n"
+)
+
+
 def test_a_baseline_shows_pulls_gained_and_lost_and_repositories_replaced_or_deleted(tmp_path: Path) -> None:
     before = copy_project(tmp_path, "before")
     # The baseline also has a repository nobody pulls, which the change removes.
@@ -102,9 +107,8 @@ def test_a_baseline_shows_pulls_gained_and_lost_and_repositories_replaced_or_del
     )
     replace(
         after / REGISTRY,
-        "            description: Checkout team's ECS tasks\n",
-        "            description: Checkout team's ECS tasks\n"
-        "          - kind: role\n"
+        CHECKOUT_ROLES_DESCRIPTION,
+        CHECKOUT_ROLES_DESCRIPTION + "          - kind: role\n"
         '            account_id: "123456789012"\n'
         "            role_names: [ecsTaskExecutionRole]\n",
     )

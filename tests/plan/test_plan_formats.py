@@ -81,7 +81,7 @@ def test_mermaid_has_every_role_and_repository_and_every_allowed_pull_as_an_edge
     labels = sorted(nodes.values())
     assert sorted([r.split("/")[-1] for r in roles] + [a.split(":repository/")[1] for a in repositories]) == labels
     allowed = [c for c in example["access"] if c["decision"] == "allow"]
-    assert len(mermaid_edges(text)) == len(allowed) == 4
+    assert len(mermaid_edges(text)) == len(allowed) == 7
     for account in ("987654321098", "123456789012", "210987654321"):
         assert f'subgraph acct{account}["account {account}"]' in text
 

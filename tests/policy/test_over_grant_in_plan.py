@@ -18,6 +18,8 @@ import yaml
 
 from ecr_shared_services.cli import main
 from ecr_shared_services.plan.access_matrix import access_matrix
+from ecr_shared_services.plan.inventory import PULLERS
+from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.runner import ProjectPlan, plan_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +74,14 @@ def _with_checkout_api(policy_text: str) -> str:
     return json.dumps(policy)
 
 
+def _widened(registration: Registration) -> Registration:
+    """The puller's registered identity policy widened to checkout-api; every other registration as it is."""
+    if registration.type not in PULLERS:
+        return registration
+    policy = _with_checkout_api(registration.outputs["policy"])
+    return replace(registration, outputs={**registration.outputs, "policy": policy})
+
+
 def test_the_matrix_shows_the_unnamed_role_denied_by_the_repository_policy(plan: ProjectPlan) -> None:
     cells = {c.repository: c for c in access_matrix(plan) if c.stack == "other"}
     assert cells["base-images/python"].decision == "allow" and cells["base-images/python"].requested
@@ -80,10 +90,7 @@ def test_the_matrix_shows_the_unnamed_role_denied_by_the_repository_policy(plan:
     # Even with its own identity policy allowing checkout-api, the repository policy refuses it: the Lambda
     # consumer on checkout-api names its deployer role, not the account.
     widened = [
-        replace(s, outputs={**s.outputs, "rolePolicy": _with_checkout_api(s.outputs["rolePolicy"])})
-        if s.stack == "other"
-        else s
-        for s in plan.stacks
+        replace(s, resources=tuple(_widened(r) for r in s.resources)) if s.stack == "other" else s for s in plan.stacks
     ]
     cells = {c.repository: c for c in access_matrix(replace(plan, stacks=tuple(widened))) if c.stack == "other"}
     assert (cells["checkout-api"].decision, cells["checkout-api"].denied_by) == ("deny", "resource")

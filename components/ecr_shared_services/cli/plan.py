@@ -123,6 +123,12 @@ def register(subparsers: Any) -> None:
         help="how many stacks run at once, each in its own worker process (default: the number of cores)",
     )
     parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a line on stderr as each stack ends (default: from six stacks up, when stderr is a terminal)",
+    )
+    parser.add_argument(
         "--cpu-limit",
         type=_seconds,
         metavar="SECONDS",
@@ -201,6 +207,7 @@ def _plan(args: argparse.Namespace) -> int:
         stack_outputs=read_stack_outputs(args.stack_outputs, args.project_dir.resolve()),
         organization_id=args.organization_id,
         jobs=args.jobs,
+        progress=args.progress,
     )
     findings = guardrails.run(plan) if guardrails else []
     pack = shown(guardrails.pack) if guardrails else None

@@ -175,10 +175,11 @@ class AwsMocks(pulumi.runtime.Mocks):
         known = sorted({*self.project_stacks, *self.stack_outputs})
         closest = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         prefix = target[: -len(key)] if target.endswith(key) else ""
+        # The closest name first: a long list of stacks must not push it out of a one-line message.
         hint = f"; did you mean {prefix + closest[0]!r}?" if closest else ""
         raise UnknownStackReference(
             f"stack reference {target!r}: no stack {key!r} in this plan and no outputs given for it "
-            f"(--stack-outputs {key}=FILE); the stacks that exist are {', '.join(known) or 'none'}{hint}"
+            f"(--stack-outputs {key}=FILE){hint}; the stacks that exist are {', '.join(known) or 'none'}"
         )
 
     def target(self, provider: str | None) -> Target:

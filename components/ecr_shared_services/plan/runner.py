@@ -366,15 +366,16 @@ class _Schedule:
         return tuple(self.done[k] for k in sorted(self.done, key=lambda k: (self.depth(k), k)))
 
 
-# More stacks than this: say on stderr how far the plan is.
+# More stacks than this: say on stderr how far the plan is, when stderr is a terminal (or when asked).
 PROGRESS_FROM = 6
 
 
-def _progress(schedule: _Schedule, key: str) -> None:
-    if key not in schedule.done:
+def _progress(schedule: _Schedule, key: str, progress: bool | None) -> None:
+    if key not in schedule.done or progress is False:
         return
     total = len(schedule.done) + len(schedule.pending)
-    if total >= PROGRESS_FROM:
+    # A log (CI) keeps one line per problem; a person at a terminal sees the plan move.
+    if progress or (total >= PROGRESS_FROM and sys.stderr.isatty()):
         state = "ok" if schedule.done[key].ok else "FAILS"
         print(f"plan: [{len(schedule.done)}/{total}] stack {key}: {state}", file=sys.stderr, flush=True)
 
@@ -387,11 +388,14 @@ def plan_project(
     stack_outputs: dict[str, dict[str, Any]] | None = None,
     organization_id: str | None = None,
     jobs: int | None = None,
+    progress: bool | None = None,
 ) -> ProjectPlan:
     """Run the project's stacks (or `stacks` and those they read), each after the stacks it references.
 
     `stack_outputs`: outputs of stacks outside the plan by `project/stack`, as `pulumi stack output --json` prints.
     `jobs`: how many stacks run at once, each in its own worker process (default: the number of cores).
+    `progress`: a line on stderr as each stack ends: always (True), never (False), or, by default, from six
+    stacks up when stderr is a terminal.
     """
     project = load_project(directory.resolve())
     _STOPPING.clear()
@@ -418,7 +422,7 @@ def plan_project(
                 finished, _ = wait(running.values(), return_when=FIRST_COMPLETED)
                 for key in [k for k, future in running.items() if future in finished]:
                     schedule.record(key, running.pop(key).result())
-                    _progress(schedule, key)
+                    _progress(schedule, key, progress)
         except BaseException:
             # Interrupted: stop every running worker now; leaving the pool waits for their threads to clean up.
             stop_workers()
