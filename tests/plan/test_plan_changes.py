@@ -10,6 +10,8 @@ import jsonschema
 import pytest
 from example_project import ROOT, copy_project, replace, run_plan
 
+from ecr_shared_services.plan.baseline import retention_note
+
 SCHEMA = json.loads((ROOT / "docs" / "plan.schema.json").read_text())
 REGISTRY, PAYMENTS, CHECKOUT = (
     "stacks/Pulumi.registry.yaml",
@@ -163,3 +165,13 @@ def test_a_pack_config_without_the_pack_is_bad_input(
     assert main(["plan", str(ROOT), "--policy-pack-config", str(PACK_CONFIG)]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
     assert "give its directory with --policy-pack DIR" in line
+
+
+def test_a_retained_repository_replaced_under_its_own_name_stops_the_update() -> None:
+    """Pulumi creates the replacement first, and ECR refuses a second repository of one name
+    (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html)."""
+    encryption = {"encryptionConfigurations": ([{"encryptionType": "AES256"}], [{"encryptionType": "KMS"}])}
+    assert "cannot be created while the old repository" in retention_note("replaced", encryption, True)
+    assert "stays in AWS, outside the stack" in retention_note("replaced", {"name": ("a", "b")}, True)
+    assert "stays in AWS, outside the stack" in retention_note("deleted", {}, True)
+    assert retention_note("replaced", encryption, False) == ""

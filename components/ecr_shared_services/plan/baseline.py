@@ -27,6 +27,22 @@ class RepositoryChange:
     retained: bool = False
 
 
+def retention_note(change: str, differences: dict[str, Any], retained: bool) -> str:
+    """What keeping the old repository on delete means for this change, for the report's DANGER line.
+
+    Pulumi creates a replacement before it deletes the old resource; ECR refuses a second repository of the
+    same name (RepositoryAlreadyExistsException,
+    https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html)."""
+    if not retained:
+        return ""
+    if change == "replaced" and "name" not in differences:
+        return (
+            " (retained on delete: the replacement cannot be created while the old repository of the same name"
+            " exists, so `pulumi up` stops there and the images stay)"
+        )
+    return " (retained on delete: the old repository stays in AWS, outside the stack, with its images)"
+
+
 @dataclass(frozen=True)
 class PlanDiff:
     pulls_gained: list[str]

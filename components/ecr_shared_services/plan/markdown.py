@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ecr_shared_services.plan.baseline import retention_note
+
 # GitHub refuses comments over 65,536 characters; leave room for what a CI job adds around the report.
 LIMIT = 64_000
 
@@ -28,7 +30,7 @@ def _diff(data: dict[str, Any]) -> list[str]:
         what = ", ".join(
             f"`{k}` {_cell(json.dumps(v[0]))} → {_cell(json.dumps(v[1]))}" for k, v in change["differences"].items()
         )
-        kept = " (retained on delete: the old repository stays in AWS, outside the stack)" if change["retained"] else ""
+        kept = retention_note(change["change"], change["differences"], change["retained"])
         lines.append(
             f"- ⚠️ repository `{change['name']}` would be **{change['change']}**{': ' + what if what else ''}{kept}"
         )

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ecr_shared_services.plan.access_matrix import AccessCell
-from ecr_shared_services.plan.baseline import PlanDiff
+from ecr_shared_services.plan.baseline import PlanDiff, retention_note
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.review import SCHEMA_VERSION, Review
 from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
@@ -156,7 +156,7 @@ def diff_lines(diff: PlanDiff | None) -> list[str]:
     lines = ["Against the baseline:" if not diff.empty else "Against the baseline: no change in access or repositories"]
     for change in diff.repositories:
         what = "; ".join(f"{k}: {json.dumps(v[0])} -> {json.dumps(v[1])}" for k, v in change.differences.items())
-        kept = " (retained on delete: the old repository stays in AWS, outside the stack)" if change.retained else ""
+        kept = retention_note(change.change, change.differences, change.retained)
         lines.append(
             f"  DANGER repository {change.name} ({change.arn}) would be {change.change}"
             f"{': ' + what if what else ''}{kept}"

@@ -42,6 +42,24 @@ class Review:
         return [f"{c.name} ({c.arn}) would be {c.change}" for c in self.diff.repositories]
 
     @property
+    def unchecked(self) -> list[str]:
+        """Requested pulls of repositories no planned stack creates: no cell of the matrix checks them."""
+        planned = [s for s in self.plan.stacks if s.ok]
+        arns = {r.arn for s in planned for r in s.inventory.repositories}
+        return sorted(
+            f"{p.role_arn} -> {arn}"
+            for s in planned
+            for p in s.inventory.pullers
+            for arn in p.requested
+            if arn not in arns
+        )
+
+    @property
+    def unchecked_fails(self) -> bool:
+        # With --stack-outputs the user has put part of the organisation outside the plan on purpose.
+        return bool(self.unchecked) and not self.plan.given_outputs
+
+    @property
     def bad_input(self) -> bool:
         return any(s.error_kind in (BAD_INPUT, CYCLE) for s in self.plan.stacks)
 
@@ -55,7 +73,7 @@ class Review:
     def exit_code(self) -> int:
         if self.bad_input or self.nothing_planned:
             return BAD_INPUT_EXIT
-        if not self.plan.ok or self.denied or mandatory(self.findings) or self.dangers:
+        if not self.plan.ok or self.denied or mandatory(self.findings) or self.dangers or self.unchecked_fails:
             return WOULD_FAIL
         return OK
 
@@ -84,6 +102,18 @@ class Review:
                 f"{len(self.dangers)} repository(ies) would be replaced or deleted, images included "
                 "(--allow-replace to accept)"
             )
+        if self.unchecked_fails:
+            reasons.append(
+                f"{len(self.unchecked)} requested pull(s) name a repository no planned stack creates, so nothing "
+                f"checks them ({', '.join(self.unchecked[:3])}{', ...' if len(self.unchecked) > 3 else ''}): plan "
+                "the stack that creates it, or pin its account with an explicit aws.Provider"
+            )
         if reasons:
             return "; ".join(reasons)
-        return "Every stack plans cleanly: each application is granted every repository it pulls."
+        clean = "Every stack plans cleanly: each application is granted every repository it pulls."
+        if self.unchecked:
+            return (
+                f"{clean[:-1]} in this plan; {len(self.unchecked)} requested pull(s) of repositories outside it "
+                "(given with --stack-outputs) are not checked."
+            )
+        return clean
