@@ -21,7 +21,10 @@ import pytest
 
 SOURCE_ROOT = Path(__file__).resolve().parents[2] / "components"
 # Each mistake is made at a place the example holds once.
-MISSPELT = ('"role_names": ["ecsTaskExecutionRole"]', '"role_name": ["ecsTaskExecutionRole"]')
+MISSPELT = (
+    '"role_names": ["ecsTaskExecutionRole", "payments-task-execution"]',
+    '"role_name": ["ecsTaskExecutionRole", "payments-task-execution"]',
+)
 WRONG_TYPE = ('"registry": {"account_id": "987654321098"', '"registry": {"account_id": 987654321098')
 # PullerRole's key given to PullerPolicy, whose role exists and is named by `role`.
 POLICY_KEY = ('"role": "ecsTaskExecutionRole"', '"role_name": "ecsTaskExecutionRole"')
