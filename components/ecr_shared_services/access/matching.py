@@ -32,14 +32,16 @@ class StatementMatch:
     notes: tuple[str, ...] = ()
 
 
-def _action_truth(statement: Statement, action: str) -> Truth:
+def action_truth(statement: Statement, action: str) -> Truth:
+    """Whether the statement's Action (or NotAction) element covers `action`."""
     if statement.actions is not None:
         return Truth.of(any(action_matches(p, action) for p in statement.actions))
     assert statement.not_actions is not None
     return Truth.of(not any(action_matches(p, action) for p in statement.not_actions))
 
 
-def _resource_truth(statement: Statement, resource: str) -> Truth:
+def resource_truth(statement: Statement, resource: str) -> Truth:
+    """Whether the statement's Resource (or NotResource) element covers `resource`."""
     if statement.resources is not None:
         return Truth.of(any(arn_matches(p, resource) for p in statement.resources))
     if statement.not_resources is not None:
@@ -49,9 +51,9 @@ def _resource_truth(statement: Statement, resource: str) -> Truth:
 
 def statement_applies(statement: Statement, request: Request) -> StatementMatch:
     """Whether `statement` covers `request` (YES/NO/UNKNOWN), with notes on what could not be decided."""
-    if _action_truth(statement, request.action) is Truth.NO:
+    if action_truth(statement, request.action) is Truth.NO:
         return StatementMatch(Truth.NO)
-    if _resource_truth(statement, request.resource) is Truth.NO:
+    if resource_truth(statement, request.resource) is Truth.NO:
         return StatementMatch(Truth.NO)
     notes: list[str] = []
     exact = delegates = False

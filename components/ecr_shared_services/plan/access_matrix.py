@@ -26,7 +26,7 @@ from ecr_shared_services.access.fixes import access_denied_message
 from ecr_shared_services.access.grammar import Statement
 
 # The evaluator's own element matching: the index never judges an action or a resource differently from it.
-from ecr_shared_services.access.matching import _action_truth, _resource_truth
+from ecr_shared_services.access.matching import action_truth, resource_truth
 from ecr_shared_services.access.results import StepResult
 from ecr_shared_services.access.truth import Truth
 from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN
@@ -92,7 +92,7 @@ class _Repository:
             return _Repository(name, arn, None, target, None, False, target.arn if target else "")
         policy = _parsed(policy_text, REPOSITORY_NAME, "resource")
         deny = policy is None or any(
-            s.effect == "Deny" and _action_truth(s, FIRST_PULL_STEP) is not Truth.NO for s in policy.statements
+            s.effect == "Deny" and action_truth(s, FIRST_PULL_STEP) is not Truth.NO for s in policy.statements
         )
         return _Repository(name, arn, policy_text, target, policy, deny, target.arn if target else "")
 
@@ -125,7 +125,7 @@ class _Role:
         exact: set[str] = set()
         wild: list[Statement] = []
         for statement in policy.statements if policy else ():
-            if _action_truth(statement, FIRST_PULL_STEP) is Truth.NO:
+            if action_truth(statement, FIRST_PULL_STEP) is Truth.NO:
                 continue
             if statement.resources is not None and not any(_has_wildcard(p) for p in statement.resources):
                 exact.update(statement.resources)
@@ -141,7 +141,7 @@ class _Role:
         """Whether some statement of the role might cover FIRST_PULL_STEP on `resource`."""
         if resource in self.exact:
             return True
-        return bool(self.wild) and any(_resource_truth(s, resource) is not Truth.NO for s in self.wild)
+        return bool(self.wild) and any(resource_truth(s, resource) is not Truth.NO for s in self.wild)
 
     def token(self, target: RepositoryRef) -> StepResult:
         found = self.tokens.get(target.region)
