@@ -22,6 +22,7 @@ from ecr_shared_services.access import (
     parse_target,
     steps_for,
 )
+from ecr_shared_services.access.errors import AccessInputError, PolicyFormatError
 from ecr_shared_services.access.fixes import access_denied_message
 from ecr_shared_services.access.grammar import Statement
 
@@ -61,7 +62,7 @@ def _parsed(text: str, name: str, kind: PolicyKind) -> Policy | None:
     raises what it raises today."""
     try:
         return parse_policy(text, name, kind)
-    except Exception:
+    except (PolicyFormatError, AccessInputError):
         return None
 
 
@@ -86,7 +87,7 @@ class _Repository:
         name, arn, policy_text = repository.name, repository.arn, repository.policy
         try:
             target: RepositoryRef | None = parse_target(arn)
-        except Exception:
+        except (PolicyFormatError, AccessInputError):
             target = None
         if not policy_text:
             return _Repository(name, arn, None, target, None, False, target.arn if target else "")
@@ -119,7 +120,7 @@ class _Role:
     def of(arn: str, policy_text: str, context: RequestContext) -> _Role:
         try:
             caller: Caller | None = parse_caller(arn)
-        except Exception:
+        except (PolicyFormatError, AccessInputError):
             caller = None
         policy = _parsed(policy_text, IDENTITY_NAME, "identity")
         exact: set[str] = set()
