@@ -71,6 +71,9 @@ CATALOG: dict[str, str] = {
     "ESS413": "Fargate cluster without its region",
     "ESS414": "role-creation setting on an existing role",
     "ESS415": "existing role in another account",
+    "ESS416": "repositories over the role's identity-policy quotas",
+    "ESS417": "invalid repository namespace",
+    "ESS418": "namespaces without the registry's location",
     "ESS501": "stack role not set",
     "ESS502": "stack account not pinned",
 }

@@ -68,3 +68,41 @@ class PolicySizeError(ValueError):
 
 class AccessNotGrantedError(ValueError):
     """An application asks for a repository the registry does not grant it."""
+
+
+class IdentityPolicyOverflowError(PolicySizeError):
+    """A role's repositories do not fit in its identity policies: the first policy and the managed policies
+    its quota allows (code ESS416). Raised when the component is constructed, so `pulumi preview` stops
+    before anything is created; it names the role, how many repositories, how many fit, and the options."""
+
+    code = "ESS416"
+
+    def __init__(
+        self,
+        *,
+        role: str,
+        repositories: int,
+        fit: int,
+        first_fit: int,
+        per_managed: int,
+        managed_allowed: int,
+        size: int,
+        limit: int,
+        quota: str,
+        options: list[str],
+    ) -> None:
+        self.role = role
+        self.repositories = repositories
+        self.fit = fit
+        self.managed_allowed = managed_allowed
+        self.options = options
+        self.document = f"the identity policies of role {role!r}"
+        self.size, self.limit, self.quota = size, limit, quota
+        listed = "; ".join(f"({index}) {option}" for index, option in enumerate(options, 1))
+        ValueError.__init__(
+            self,
+            f"{self.code} {self.document}: {repositories:,} repositories do not fit, only {fit:,} do "
+            f"({first_fit:,} in the first policy, then up to {per_managed:,} in each of {managed_allowed} managed "
+            f"policies, max_managed_policies). Named in one document they take {size:,} characters, over the "
+            f"{limit:,} of {quota}. Options: {listed}.",
+        )

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import RepositoryRef, parse_principal_arn, parse_repository_arn
-from ecr_shared_services.aws.identifiers import RULES, is_role_name
+from ecr_shared_services.aws.identifiers import REPOSITORY_NAME, REPOSITORY_NAME_MAX, RULES, is_role_name
 from ecr_shared_services.errors import SpecError, Violation
 from ecr_shared_services.spec.base import Spec, listed_twice, refuse
 from ecr_shared_services.spec.consumers import role_arn_problem
@@ -176,6 +176,28 @@ class RepositoryAccessArgs(Spec):
         default_factory=list,
         description="ECS task execution: log groups the role may write to (CreateLogStream, PutLogEvents).",
     )
+    max_managed_policies: int = Field(
+        default=10,
+        ge=0,
+        le=20,
+        description="How many customer-managed policies this component may attach to the role for repositories "
+        "that do not fit its first policy (each holds 6,144 characters). IAM's default quota of managed "
+        "policies per role is 10 and can be raised to 20; policies attached to the role by anything else count "
+        "against the same quota, so leave room for them. 0: the first policy only.",
+    )
+    max_repository_arn_length: int | None = Field(
+        default=None,
+        ge=1,
+        le=2048,
+        description="The longest a repository ARN given as an Output can be, to plan the policies before it "
+        "resolves (default: the longest ECR repository ARN, 315 characters). A string ARN is measured exactly.",
+    )
+    namespaces: list[str] = Field(
+        default_factory=list,
+        description="Opt-in: namespaces in `registry` whose every repository the role may use "
+        "(`team-a` grants repository/team-a/*, including repositories created later). Never chosen "
+        "automatically.",
+    )
 
     @field_validator("cloudwatch_log_groups")
     @classmethod
@@ -188,6 +210,24 @@ class RepositoryAccessArgs(Spec):
             for index, name in enumerate(names)
             if not _LOG_GROUP.match(name)
         )
+        return names
+
+    @field_validator("namespaces")
+    @classmethod
+    def _namespace_names(cls, names: list[str]) -> list[str]:
+        # A namespace is a repository-name prefix: `team-a/*` must not widen inside it with a wildcard.
+        rule = (
+            "a namespace is the start of repository names, written like a repository name (lowercase letters, "
+            "digits, . _ - / between them, no wildcards, no trailing /)"
+        )
+        fix = "write the namespace only, for example team-a (it grants repository/team-a/*)"
+        found = [
+            Violation(f"[{index}]", name, rule, fix, "ESS417")
+            for index, name in enumerate(names)
+            if len(name) > REPOSITORY_NAME_MAX - 2 or not REPOSITORY_NAME.match(name)
+        ]
+        found += [Violation("", name, "namespace listed twice", "list it once", "ESS417") for name in listed_twice(names)]
+        refuse(found)
         return names
 
     @field_validator("repository_arns")
@@ -205,15 +245,18 @@ class RepositoryAccessArgs(Spec):
     @model_validator(mode="after")
     def _repositories_given(self) -> RepositoryAccessArgs:
         found: list[Violation] = []
-        if not self.repository_arns and not self.repositories:
+        if not self.repository_arns and not self.repositories and not self.namespaces:
             rule, fix = (
                 "a puller role needs at least one repository",
-                "give repository_arns, or registry + repositories",
+                "give repository_arns, or registry + repositories (or namespaces)",
             )
             found.append(Violation("repositories", [], rule, fix, "ESS405"))
         if self.repositories and self.registry is None:
             rule, fix = "repositories given by name need the registry's location", "set registry: {account_id, region}"
             found.append(Violation("registry", None, rule, fix, "ESS406"))
+        if self.namespaces and self.registry is None:
+            rule, fix = "namespaces need the registry's location", "set registry: {account_id, region}"
+            found.append(Violation("registry", None, rule, fix, "ESS418"))
         found += [
             Violation("repositories", name, "repository listed twice", "list it once", "ESS407")
             for name in listed_twice(self.repositories)
@@ -226,6 +269,20 @@ class RepositoryAccessArgs(Spec):
         if self.registry is None:
             return []
         return [self.registry.ref(name).arn for name in self.repositories]
+
+    def namespace_patterns(self) -> list[str]:
+        """The ARN patterns of the declared namespaces, `.../repository/NAMESPACE/*` (empty when none)."""
+        if self.registry is None:
+            return []
+        return sorted(self.registry.ref(f"{name}/*").arn for name in self.namespaces)
+
+    def known_repository_arns(self) -> list[str]:
+        """The repository ARNs known now: strings given, and those of repositories given by name."""
+        return [arn for arn in self.repository_arns if isinstance(arn, str)] + self.named_repository_arns()
+
+    def unknown_repository_arns(self) -> int:
+        """How many repository ARNs arrive later (Outputs, or stand-ins for them)."""
+        return sum(1 for arn in self.repository_arns if not isinstance(arn, str))
 
 
 class PullerRoleArgs(RepositoryAccessArgs):
