@@ -167,6 +167,10 @@ class _RepositoryAccessArgsDict(TypedDict):
     registry: NotRequired[RegistryLocationArgsDict]
     repositories: NotRequired[Sequence[str]]
     cloudwatch_log_groups: NotRequired[Sequence[str]]
+    # Managed policies for repositories beyond the first policy (IAM: 10 per role by default, up to 20).
+    max_managed_policies: NotRequired[int]
+    max_repository_arn_length: NotRequired[int | None]
+    namespaces: NotRequired[Sequence[str]]
 
 
 class PullerRoleArgsDict(_RepositoryAccessArgsDict):

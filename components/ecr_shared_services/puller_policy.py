@@ -9,26 +9,32 @@ import pulumi_aws as aws
 
 from ecr_shared_services.arguments import PullerPolicyArgsDict
 from ecr_shared_services.aws.arns import role_arn
-from ecr_shared_services.policy.sizing import MANAGED_POLICY, check_total
-from ecr_shared_services.puller_role import render_inline_policies, render_policies
+from ecr_shared_services.policy.identity_packing import SlotPlan, plan_for
+from ecr_shared_services.puller_role import check_managed, managed_policy_name, render_inline_policies, render_policies
 from ecr_shared_services.spec.puller import PullerPolicyArgs, check_resolved_role, existing_role_name
 
 TYPE_TOKEN = "ecr-shared-services:index:PullerPolicy"
 
-# Policy key (as rendered) → the child resource's name suffix.
+# Policy key (as rendered) → the child resource's name suffix (managed parts: `ecr-images-N` → `ecr-N`).
 _SUFFIXES = {"ecr-images": "ecr", "task-logs": "logs"}
 
 
-def _render(spec: PullerPolicyArgs, role: str, arns: list[str], region: str, account_id: str) -> dict[str, str]:
+def _render(
+    spec: PullerPolicyArgs, plan: SlotPlan, role: str, arns: list[str], region: str, account_id: str
+) -> dict[str, str]:
     """The policies' texts, sized for how they are attached: inline ones count against the role's total,
     each managed policy against the managed-policy quota."""
     name = existing_role_name(role)
     if spec.attach_as == "inline":
-        return render_inline_policies(name, arns, spec, region, account_id)
-    texts = render_policies(name, arns, spec, region, account_id)
-    for key, text in texts.items():
-        check_total([text], MANAGED_POLICY, f"the managed policy {key!r} for role {name!r}", "split the repositories")
+        return render_inline_policies(name, arns, spec, region, account_id, plan)
+    texts = render_policies(name, arns, spec, region, account_id, plan)
+    check_managed(name, texts)
     return texts
+
+
+def _role_label(spec: PullerPolicyArgs) -> str:
+    """How an error names the role before an Output gives it."""
+    return existing_role_name(spec.role) if isinstance(spec.role, str) else "(the role given as an Output)"
 
 
 class PullerPolicy(pulumi.ComponentResource):
@@ -37,12 +43,15 @@ class PullerPolicy(pulumi.ComponentResource):
 
     Children, with `attach_as: inline` (the default): the inline policy `{name}-ecr` (and `{name}-logs` with
     log groups). With `attach_as: managed`: a customer-managed policy `{name}-ecr` and its attachment
-    `{name}-ecr-attachment` (and the same for `-logs`).
+    `{name}-ecr-attachment` (and the same for `-logs`). Repositories that do not fit `{name}-ecr` go to
+    customer-managed policies `{name}-ecr-2`, `{name}-ecr-3`, ..., each with its `-attachment`, all of them
+    (with `-ecr` and `-logs` when managed) at most `max_managed_policies`.
     """
 
     role_arn: pulumi.Output[str]
     role_name: pulumi.Output[str]
     policy: pulumi.Output[str]
+    policies: pulumi.Output[list[str]]
 
     def __init__(
         self,
@@ -51,6 +60,8 @@ class PullerPolicy(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         spec = args if isinstance(args, PullerPolicyArgs) else PullerPolicyArgs.parse(args)
+        # Planned before anything registers: too many repositories for the role's quotas stop here.
+        plan = plan_for(spec, _role_label(spec), first_managed=spec.attach_as == "managed")
         super().__init__(TYPE_TOKEN, name, None, opts)
         invoke = pulumi.InvokeOptions(parent=self)
 
@@ -59,12 +70,12 @@ class PullerPolicy(pulumi.ComponentResource):
         role = pulumi.Output.all(spec.role, account_id).apply(lambda values: check_resolved_role(*values))
         arns = pulumi.Output.all(*spec.repository_arns, *spec.named_repository_arns())
         texts = pulumi.Output.all(role, arns, region, account_id).apply(
-            lambda values: _render(spec, values[0], list(values[1]), values[2], values[3])
+            lambda values: _render(spec, plan, values[0], list(values[1]), values[2], values[3])
         )
         # The attachments wait for the checked policies: a bad role or ARN stops the preview first.
         role_name = pulumi.Output.all(role, texts).apply(lambda values: existing_role_name(values[0]))
 
-        attached = {key: self._attach(name, spec, key, role_name, texts) for key in _policy_keys(spec)}
+        attached = {key: self._attach(name, spec, key, role_name, texts) for key in _policy_keys(spec, plan)}
         ecr_role, ecr_policy = attached["ecr-images"]
         # Outputs come from the attached resources, so that they resolve once the policy is attached.
         partition = aws.get_partition_output(opts=invoke).partition
@@ -75,7 +86,12 @@ class PullerPolicy(pulumi.ComponentResource):
         )
         self.role_name = ecr_role
         self.policy = ecr_policy
-        self.register_outputs({"role_arn": self.role_arn, "role_name": self.role_name, "policy": self.policy})
+        # Every ECR part, once each is attached.
+        parts = [attached[key][1] for key in _policy_keys(spec, plan) if key != "task-logs"]
+        self.policies = pulumi.Output.all(*parts).apply(list)
+        self.register_outputs(
+            {"role_arn": self.role_arn, "role_name": self.role_name, "policy": self.policy, "policies": self.policies}
+        )
 
     def _attach(
         self,
@@ -86,9 +102,10 @@ class PullerPolicy(pulumi.ComponentResource):
         texts: pulumi.Output[dict[str, str]],
     ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         """Attach one policy (inline, or managed + attachment); its role name and text as attached."""
-        child = f"{name}-{_SUFFIXES[key]}"
+        part = key.startswith("ecr-images-")
+        child = f"{name}-ecr-{key.rsplit('-', 1)[1]}" if part else f"{name}-{_SUFFIXES[key]}"
         text = texts.apply(functools.partial(_text_of, key))
-        if spec.attach_as == "inline":
+        if spec.attach_as == "inline" and not part:
             inline = aws.iam.RolePolicy(
                 child,
                 role=role_name,
@@ -99,7 +116,7 @@ class PullerPolicy(pulumi.ComponentResource):
             return inline.role, inline.policy
         managed = aws.iam.Policy(
             child,
-            name=spec.policy_name if key == "ecr-images" else None,
+            name=_managed_name(spec, key, role_name) if part else spec.policy_name if key == "ecr-images" else None,
             description=f"{key} for an existing role, from ecr-shared-services",
             policy=text,
             opts=pulumi.ResourceOptions(parent=self),
@@ -110,9 +127,18 @@ class PullerPolicy(pulumi.ComponentResource):
         return attachment.role, managed.policy
 
 
-def _policy_keys(spec: PullerPolicyArgs) -> list[str]:
+def _policy_keys(spec: PullerPolicyArgs, plan: SlotPlan) -> list[str]:
     """The policies this component attaches, known before any Output resolves."""
-    return ["ecr-images", "task-logs"] if spec.cloudwatch_log_groups else ["ecr-images"]
+    keys = [slot.key for slot in plan.slots]
+    return [*keys, "task-logs"] if spec.cloudwatch_log_groups else keys
+
+
+def _managed_name(spec: PullerPolicyArgs, key: str, role_name: pulumi.Output[str]) -> pulumi.Output[str]:
+    """A managed part's IAM name, by position: `{policy_name}-N`, or `{role name}-ecr-images-N`."""
+    number = int(key.rsplit("-", 1)[1])
+    if spec.policy_name:
+        return pulumi.Output.from_input(managed_policy_name(spec.policy_name, number))
+    return role_name.apply(lambda name: managed_policy_name(f"{name}-ecr-images", number))
 
 
 def _text_of(key: str, texts: dict[str, str]) -> str:

@@ -69,9 +69,7 @@ def render_inline_policies(
 
 
 # A document over its quota here means an ARN was longer than the bound the policies were planned with.
-_BOUND_HINT = (
-    "; when repository ARNs come from Outputs, set max_repository_arn_length to the length of the longest one"
-)
+_BOUND_HINT = "; when repository ARNs come from Outputs, set max_repository_arn_length to the length of the longest one"
 
 
 def check_managed(role_name: str, texts: dict[str, str]) -> None:

@@ -63,15 +63,18 @@ def test_inputs_required_and_outputs(schema: dict[str, Any]) -> None:
     assert sorted(registry["properties"]) == ["grants", "policies", "registryId", "repositories"]
     assert sorted(registry["required"]) == ["grants", "policies", "registryId", "repositories"]
     assert puller["requiredInputs"] == ["roleName"]
-    assert sorted(puller["properties"]) == ["instanceProfileArn", "policy", "roleArn", "roleName"]
+    assert sorted(puller["properties"]) == ["instanceProfileArn", "policies", "policy", "roleArn", "roleName"]
     # Made with trust ec2 only, so an SDK types it as optional.
-    assert sorted(puller["required"]) == ["policy", "roleArn", "roleName"]
+    assert sorted(puller["required"]) == ["policies", "policy", "roleArn", "roleName"]
     policy = schema["resources"][POLICY]
     assert sorted(policy["inputProperties"]) == [
         "access",
         "accountId",
         "attachAs",
         "cloudwatchLogGroups",
+        "maxManagedPolicies",
+        "maxRepositoryArnLength",
+        "namespaces",
         "path",
         "policyName",
         "registry",
@@ -80,7 +83,7 @@ def test_inputs_required_and_outputs(schema: dict[str, Any]) -> None:
         "role",
     ]
     assert policy["requiredInputs"] == ["role"]
-    assert sorted(policy["properties"]) == sorted(policy["required"]) == ["policy", "roleArn", "roleName"]
+    assert sorted(policy["properties"]) == sorted(policy["required"]) == ["policies", "policy", "roleArn", "roleName"]
     # The same RegistryLocation type serves both puller components.
     assert policy["inputProperties"]["registry"] == puller["inputProperties"]["registry"]
     assert registry["properties"]["repositories"]["additionalProperties"]["additionalProperties"]["type"] == "string"

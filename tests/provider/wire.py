@@ -98,8 +98,9 @@ OUTPUTS = {
         "roleName": "role_name",
         "policy": "policy",
         "instanceProfileArn": "instance_profile_arn",
+        "policies": "policies",
     },
-    POLICY_TYPE: {"roleArn": "role_arn", "roleName": "role_name", "policy": "policy"},
+    POLICY_TYPE: {"roleArn": "role_arn", "roleName": "role_name", "policy": "policy", "policies": "policies"},
 }
 
 

@@ -219,7 +219,9 @@ def plan_for(args: RepositoryAccessArgs, role: str, *, first_managed: bool = Fal
     PullerPolicy inline), or a managed policy that counts against the same quota as the parts after it, with
     `task-logs` managed too (PullerPolicy `attach_as: managed`)."""
     given = args.max_repository_arn_length
-    lengths = arn_lengths(args.known_repository_arns(), args.unknown_repository_arns(), given or MAX_REPOSITORY_ARN_LENGTH)
+    lengths = arn_lengths(
+        args.known_repository_arns(), args.unknown_repository_arns(), given or MAX_REPOSITORY_ARN_LENGTH
+    )
     assumed = MAX_REPOSITORY_ARN_LENGTH if args.unknown_repository_arns() and not given else None
     if first_managed:
         room, quota = MANAGED_POLICY.limit, MANAGED_POLICY.name

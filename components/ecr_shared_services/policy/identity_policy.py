@@ -8,7 +8,6 @@ from typing import Any
 from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN, AccessLevel, actions_for
 from ecr_shared_services.policy.document import VERSION, Statement, one_or_many
 
-
 _TOKEN_STATEMENT: Statement = {
     "Sid": "GetAuthorizationToken",
     "Effect": "Allow",
@@ -34,7 +33,10 @@ def identity_policy(repository_arns: Sequence[str], access: AccessLevel = "pull"
     exactly these repositories (or, when declared, namespace patterns `repository/NAMESPACE/*`)."""
     if not repository_arns:
         raise ValueError("an identity policy needs at least one repository ARN")
-    return {"Version": VERSION, "Statement": [dict(_TOKEN_STATEMENT), _repository_statement(repository_arns, access, 1)]}
+    return {
+        "Version": VERSION,
+        "Statement": [dict(_TOKEN_STATEMENT), _repository_statement(repository_arns, access, 1)],
+    }
 
 
 def overflow_policy(repository_arns: Sequence[str], access: AccessLevel, part: int) -> dict[str, Any]:

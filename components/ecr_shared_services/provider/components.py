@@ -49,6 +49,8 @@ class PullerRole(puller_role.PullerRole):
     """The role's name."""
     policy: pulumi.Output[str]
     """The JSON text of the role's ECR identity policy."""
+    policies: pulumi.Output[list[str]]
+    """The JSON texts of all the role's ECR identity policies: the inline one first, then the managed parts."""
     # Optional: the host unwraps `| None` into an output that may be absent, and leaves out one that is None.
     instance_profile_arn: pulumi.Output[str] | None
     """With trust ec2: the ARN of the instance profile that gives an instance the role."""
@@ -69,6 +71,8 @@ class PullerPolicy(puller_policy.PullerPolicy):
     """The role's name, once the policy is attached."""
     policy: pulumi.Output[str]
     """The JSON text of the attached ECR identity policy."""
+    policies: pulumi.Output[list[str]]
+    """The JSON texts of all the ECR identity policies attached: the first one, then the managed parts."""
 
     def __init__(self, name: str, args: PullerPolicyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, policy_spec(args), opts)

@@ -63,6 +63,14 @@ class PullerRoleArgs(TypedDict):
     """The role's own account, for aws:SourceAccount in the trust policy; looked up from the provider when left out."""
     cloudwatch_log_groups: NotRequired[list[str]]
     """ECS task execution: log groups (names, no wildcards) the role may write to."""
+    max_managed_policies: NotRequired[int]
+    """Customer-managed policies this component may attach for repositories beyond the first policy (default 10,
+    at most 20). IAM allows 10 managed policies per role by default (20 after a quota increase), counting those
+    attached by anything else."""
+    max_repository_arn_length: NotRequired[int]
+    """The longest a repository ARN from another resource's output can be (default 315, the longest possible)."""
+    namespaces: NotRequired[list[str]]
+    """Opt-in: namespaces in `registry` whose every repository the role may use (team-a grants repository/team-a/*)."""
     path: NotRequired[str]
     """The role's IAM path (default /)."""
     description: NotRequired[str]
@@ -91,6 +99,14 @@ class PullerPolicyArgs(TypedDict):
     """pull (the default) or push, which includes pull."""
     cloudwatch_log_groups: NotRequired[list[str]]
     """ECS task execution: log groups (names, no wildcards) the role may write to."""
+    max_managed_policies: NotRequired[int]
+    """Customer-managed policies this component may attach for repositories beyond the first policy (default 10,
+    at most 20). IAM allows 10 managed policies per role by default (20 after a quota increase), counting those
+    attached by anything else."""
+    max_repository_arn_length: NotRequired[int]
+    """The longest a repository ARN from another resource's output can be (default 315, the longest possible)."""
+    namespaces: NotRequired[list[str]]
+    """Opt-in: namespaces in `registry` whose every repository the role may use (team-a grants repository/team-a/*)."""
     path: NotRequired[str]
     """The role's IAM path when `role` is a name (default /)."""
     account_id: NotRequired[str]

@@ -226,7 +226,9 @@ class RepositoryAccessArgs(Spec):
             for index, name in enumerate(names)
             if len(name) > REPOSITORY_NAME_MAX - 2 or not REPOSITORY_NAME.match(name)
         ]
-        found += [Violation("", name, "namespace listed twice", "list it once", "ESS417") for name in listed_twice(names)]
+        found += [
+            Violation("", name, "namespace listed twice", "list it once", "ESS417") for name in listed_twice(names)
+        ]
         refuse(found)
         return names
 
