@@ -8,11 +8,14 @@ from typing import Any
 
 import pulumi
 
-from ecr_shared_services import PullerPolicy, PullerPolicyArgs, PullerRole
+from ecr_shared_services import PullerPolicy, PullerPolicyArgs, PullerRole, PullerRoleArgs
 from ecr_shared_services.access.grant_check import Puller, check_grants
-from ecr_shared_services.policy.identity_policy import identity_policy
+from ecr_shared_services.policy.identity_packing import arn_length_bound, plan_for
+from ecr_shared_services.policy.identity_policy import merged_policy
 from ecr_shared_services.spec.application import ApplicationStackSpec
 from stack_settings import pinned_account
+
+RoleSpec = PullerRoleArgs | PullerPolicyArgs
 
 
 def _export(outputs: dict[str, Any], name: str) -> Any:
@@ -20,6 +23,15 @@ def _export(outputs: dict[str, Any], name: str) -> Any:
     if name not in outputs:
         raise KeyError(f"Required output '{name}' does not exist on the registry stack")
     return outputs[name]
+
+
+def _with_arn_bound(spec: RoleSpec, names: list[str]) -> RoleSpec:
+    """The role's arguments with the longest its repositories' ARNs can be, unless the config sets it: the
+    names are known from the config, the registry's partition, region and account only once its outputs
+    resolve, so the longest of those is assumed."""
+    if spec.max_repository_arn_length is not None or not names:
+        return spec
+    return spec.model_copy(update={"max_repository_arn_length": max(arn_length_bound(name) for name in names)})
 
 
 def run() -> None:
@@ -34,8 +46,10 @@ def run() -> None:
             "organization_id": config.get("organizationId"),
         }
     )
-    role_spec = app.role_spec()
+    role_spec = _with_arn_bound(app.role_spec(), app.repositories)
     role_name, role_path = app.role_identity()
+    # The same plan the role's component makes from the same arguments: the check reads the same documents.
+    plan = plan_for(role_spec, role_name, first_managed=getattr(role_spec, "attach_as", "inline") == "managed")
     registry = pulumi.StackReference(app.registry_stack)
     # One step over the referenced outputs, taking only the two exports this stack reads: require_output
     # would make an Output of every value of every export of the registry (the SDK's deep lift).
@@ -52,7 +66,7 @@ def run() -> None:
             repositories=repos,
             repository_policies=policies,
             repository_names=app.repositories,
-            identity_policy=identity_policy(arns, role_spec.access) if arns else {},
+            identity_policy=merged_policy(list(plan.documents(sorted(set(arns))).values())) if arns else {},
             puller=Puller(app.account_id, role_name, role_path, role_spec.access, app.organization_id),
         )
         return arns
@@ -62,7 +76,9 @@ def run() -> None:
     def arn_at(index: int) -> pulumi.Output[str]:
         return arns.apply(lambda values: values[index])
 
-    args = app.role_args([arn_at(i) for i in range(len(app.repositories))])
+    args = app.role_args([arn_at(i) for i in range(len(app.repositories))]).model_copy(
+        update={"max_repository_arn_length": role_spec.max_repository_arn_length}
+    )
     role = PullerPolicy("puller", args) if isinstance(args, PullerPolicyArgs) else PullerRole("puller", args)
     pulumi.export("roleArn", role.role_arn)
     pulumi.export("roleName", role.role_name)

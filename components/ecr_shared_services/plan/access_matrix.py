@@ -190,7 +190,7 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
     for stack in planned:
         context = _context(plan, stack)
         for puller in stack.inventory.pullers:
-            role = _Role.of(puller.role_arn, puller.policy, context)
+            role = _Role.of(puller.role_arn, puller.identity_policy, context)
             requested = set(puller.requested)
             caller = role.caller if role.indexable else None
             for repository in repositories:

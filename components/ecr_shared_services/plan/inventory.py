@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecr_shared_services.plan.registration import Registration
+from ecr_shared_services.policy.identity_policy import merged_policy
 
 SHARED_REGISTRY = "ecr-shared-services:index:SharedRegistry"
 PULLER_ROLE = "ecr-shared-services:index:PullerRole"
@@ -52,8 +53,28 @@ class PlannedPuller:
     component: str  # PullerRole | PullerPolicy
     role_arn: str
     policy: str
-    # The repository ARNs its identity policy names: what it asks to pull.
+    # The repository ARNs its identity policies name: what it asks to pull.
     requested: tuple[str, ...]
+    # Every ECR identity policy of the role, the first (`policy`) first: more when repositories overflowed
+    # into managed policies.
+    policies: tuple[str, ...] = ()
+
+    @property
+    def identity_policy(self) -> str:
+        """All of the role's ECR identity policies as one document: IAM evaluates a principal's identity-based
+        policies together, so their statements side by side allow what they allow attached ("Policy evaluation
+        logic", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+        The first policy's text as is when there is one, or when one of them does not parse (the evaluator
+        then says why)."""
+        if len(self.policies) < 2:
+            return self.policy
+        try:
+            documents = [json.loads(text) for text in self.policies]
+        except ValueError:
+            return self.policy
+        if not all(isinstance(document, dict) for document in documents):
+            return self.policy
+        return json.dumps(merged_policy(documents), separators=(",", ":"))
 
     @property
     def account_id(self) -> str:
@@ -91,6 +112,14 @@ def _resource_arns(policy: str) -> tuple[str, ...]:
             if isinstance(arn, str) and ":repository/" in arn and "*" not in arn and "?" not in arn:
                 found.append(arn)
     return tuple(sorted(set(found)))
+
+
+def _policies(registered: Any, policy: str) -> tuple[str, ...]:
+    """The registered `policies` (every ECR identity policy, the first first), or the one `policy` of a
+    component registered before they were."""
+    if isinstance(registered, list) and registered and all(isinstance(text, str) for text in registered):
+        return tuple(registered)
+    return (policy,)
 
 
 def _repositories(stack: str, resources: tuple[Registration, ...]) -> list[PlannedRepository]:
@@ -139,7 +168,9 @@ def inventory(stack: str, resources: tuple[Registration, ...]) -> Inventory:
         role_arn, policy = r.outputs.get("role_arn"), r.outputs.get("policy")
         if r.type in PULLERS and isinstance(role_arn, str) and isinstance(policy, str):
             component = r.type.rsplit(":", 1)[-1]
-            pullers.append(PlannedPuller(stack, r.urn, component, role_arn, policy, _resource_arns(policy)))
+            policies = _policies(r.outputs.get("policies"), policy)
+            requested = tuple(sorted({arn for text in policies for arn in _resource_arns(text)}))
+            pullers.append(PlannedPuller(stack, r.urn, component, role_arn, policy, requested, policies))
     registries = [r for r in resources if r.type == SHARED_REGISTRY]
     grants = sorted(line for registry in registries for line in _grants(registry, repositories))
     return Inventory(tuple(repositories), tuple(pullers), tuple(grants), len(registries))

@@ -240,7 +240,11 @@ def plan_data(review: Review) -> dict[str, Any]:
         "repositories": [
             {k: v for k, v in asdict(r).items() if k != "policy"} for s in stacks for r in s.inventory.repositories
         ],
-        "pullers": [{k: v for k, v in asdict(p).items() if k != "policy"} for s in stacks for p in s.inventory.pullers],
+        "pullers": [
+            {k: v for k, v in asdict(p).items() if k not in ("policy", "policies")}
+            for s in stacks
+            for p in s.inventory.pullers
+        ],
         "grants": sorted(g for s in stacks for g in s.inventory.grants),
         "guardrails": {"pack": review.guardrails_pack, "findings": [asdict(f) for f in review.findings]},
         "diff": None if review.diff is None else asdict(review.diff),
