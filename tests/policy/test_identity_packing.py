@@ -44,7 +44,10 @@ def arns(count: int, start: int = 0) -> list[str]:
 
 
 def role(repository_arns: list[Any], **more: Any) -> PullerRoleArgs:
-    return PullerRoleArgs.parse({"role_name": "ecsTaskExecutionRole", "repository_arns": repository_arns, **more})
+    spec: PullerRoleArgs = PullerRoleArgs.parse(
+        {"role_name": "ecsTaskExecutionRole", "repository_arns": repository_arns, **more}
+    )
+    return spec
 
 
 def resources(document: dict[str, Any]) -> list[str]:

@@ -6,11 +6,11 @@ policy 6,144, 10 managed policies per role by default (20 at most), whitespace n
 """
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 
-from ecr_shared_services import PullerPolicy, PullerRole
+from ecr_shared_services import PullerPolicy, PullerPolicyArgsDict, PullerRole, PullerRoleArgsDict
 from ecr_shared_services.errors import IdentityPolicyOverflowError
 from ecr_shared_services.plan.inventory import inventory
 from ecr_shared_services.plan.mock_runtime import MockRun, run_under_mocks
@@ -30,7 +30,9 @@ def arns(count: int) -> list[str]:
 
 def run_role(args: dict[str, Any], name: str = "puller") -> MockRun:
     def program() -> None:
-        role = PullerRole(name, {"role_name": "ecsTaskExecutionRole", "account_id": APP, **args})
+        role = PullerRole(
+            name, cast(PullerRoleArgsDict, {"role_name": "ecsTaskExecutionRole", "account_id": APP, **args})
+        )
         pulumi.export("policies", role.policies)
 
     return run_under_mocks(program, AwsMocks(APP, "us-east-1"))
@@ -128,7 +130,7 @@ def test_the_plan_reads_every_policy_of_an_overflowing_role() -> None:
 
 def run_policy(args: dict[str, Any]) -> MockRun:
     def program() -> None:
-        attached = PullerPolicy("existing", {"role": "nodes", "account_id": APP, **args})
+        attached = PullerPolicy("existing", cast(PullerPolicyArgsDict, {"role": "nodes", "account_id": APP, **args}))
         pulumi.export("policies", attached.policies)
         pulumi.export("policy", attached.policy)
 
