@@ -25,8 +25,8 @@ from ecr_shared_services.policy.identity_policy import identity_policy, logs_pol
 from ecr_shared_services.policy.sizing import MANAGED_POLICY, ROLE_INLINE_POLICIES, to_json
 from ecr_shared_services.spec.puller import RepositoryAccessArgs
 
-# IAM's default quota of managed policies attached to one role, and the most a quota increase gives.
-MANAGED_POLICIES_DEFAULT, MANAGED_POLICIES_MAX = 10, 20
+# The most managed policies one role can have attached, after a quota increase (10 by default).
+MANAGED_POLICIES_MAX = 20
 # The longest region code AWS lists (us-isof-south-1). AWS documents no maximum: an ARN longer than the
 # bound is still caught when the documents are rendered, with the fix (max_repository_arn_length).
 MAX_REGION_LENGTH = 15
