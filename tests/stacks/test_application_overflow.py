@@ -31,7 +31,7 @@ def test_an_application_pulling_many_repositories_gets_managed_parts_checked_aga
     # IAM quotas ("IAM and AWS STS quotas"): inline policies 10,240 per role, a managed policy 6,144.
     assert measure(inline.inputs["policy"], ROLE_INLINE_POLICIES) <= ROLE_INLINE_POLICIES.limit
     assert all(measure(p.inputs["policy"], MANAGED_POLICY) <= MANAGED_POLICY.limit for p in parts)
-    named = set()
+    named: set[str] = set()
     for text in [inline.inputs["policy"], *(p.inputs["policy"] for p in parts)]:
         for statement in json.loads(text)["Statement"]:
             if statement["Action"] != "ecr:GetAuthorizationToken":
