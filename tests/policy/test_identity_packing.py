@@ -238,3 +238,12 @@ def test_any_plan_that_is_made_fits_and_names_every_arn_once(name_lengths: list[
         return
     assert len(plan.managed_parts) <= quota
     check_documents(plan, given_arns)
+
+
+def test_the_managed_policy_setting_stays_within_what_iam_allows() -> None:
+    # 20 is the most managed policies a role can have attached, after a quota increase.
+    for bad in (-1, 21):
+        with pytest.raises(SpecError) as raised:
+            role(arns(1), max_managed_policies=bad)
+        assert [(v.code, v.field) for v in raised.value.violations] == [("ESS005", "max_managed_policies")]
+    assert role(arns(1)).max_managed_policies == 10
