@@ -10,6 +10,7 @@ import pulumi
 
 from ecr_shared_services import PullerPolicy, PullerPolicyArgs, PullerRole, PullerRoleArgs
 from ecr_shared_services.access.grant_check import Puller, check_grants
+from ecr_shared_services.aws.partitions import partition_for_region
 from ecr_shared_services.policy.identity_packing import arn_length_bound, plan_for
 from ecr_shared_services.policy.identity_policy import merged_policy
 from ecr_shared_services.spec.application import ApplicationStackSpec
@@ -27,11 +28,15 @@ def _export(outputs: dict[str, Any], name: str) -> Any:
 
 def _with_arn_bound(spec: RoleSpec, names: list[str]) -> RoleSpec:
     """The role's arguments with the longest its repositories' ARNs can be, unless the config sets it: the
-    names are known from the config, the registry's partition, region and account only once its outputs
-    resolve, so the longest of those is assumed."""
+    names are known from the config and the partition from this stack's region (IAM grants within one
+    partition only); the registry's region and account only once its outputs resolve, so the longest region
+    is assumed."""
     if spec.max_repository_arn_length is not None or not names:
         return spec
-    return spec.model_copy(update={"max_repository_arn_length": max(arn_length_bound(name) for name in names)})
+    region = pulumi.Config("aws").get("region")
+    partition = partition_for_region(region).name if region else None
+    bound = max(arn_length_bound(name, partition) for name in names)
+    return spec.model_copy(update={"max_repository_arn_length": bound})
 
 
 def run() -> None:

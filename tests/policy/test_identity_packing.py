@@ -138,6 +138,9 @@ def test_the_bound_of_a_named_repository_covers_any_partition_and_region() -> No
     name = "service-0001"
     for arn in (f"{PREFIX}{name}", f"arn:aws-us-gov:ecr:us-gov-west-1:{REGISTRY}:repository/{name}"):
         assert len(arn) <= arn_length_bound(name)
+    # Within a known partition, any of its regions.
+    assert len(f"arn:aws:ecr:ap-southeast-1:{REGISTRY}:repository/{name}") <= arn_length_bound(name, "aws")
+    assert arn_length_bound(name, "aws") == arn_length_bound(name) - len("aws-us-gov") + len("aws")
 
 
 def test_when_nothing_fits_the_error_names_the_role_the_counts_the_quotas_and_the_options() -> None:

@@ -37,9 +37,11 @@ MAX_REPOSITORY_ARN_LENGTH = ARN_PREFIX_BOUND + REPOSITORY_NAME_MAX
 FIRST_KEY = "ecr-images"
 
 
-def arn_length_bound(repository_name: str) -> int:
-    """The longest ARN a repository of this name can have, in any partition, region and account."""
-    return ARN_PREFIX_BOUND + len(repository_name)
+def arn_length_bound(repository_name: str, partition: str | None = None) -> int:
+    """The longest ARN a repository of this name can have in any region and account, of `partition` when it
+    is known (a role pulls only within its own partition), else of any partition."""
+    shorter = len(_LONGEST_PARTITION) - len(partition) if partition else 0
+    return ARN_PREFIX_BOUND - shorter + len(repository_name)
 
 
 def slot_key(number: int) -> str:
