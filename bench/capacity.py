@@ -49,7 +49,7 @@ def encoding_lines() -> tuple[list[str], Ours]:
     for label, per_account in FLEETS.items():
         found = {e: capacity(per_account, e) for e in ENCODINGS}
         plain = found[PLAIN]
-        headline = f"**{_ratio(found[COMPACT], plain)}** ({_ratio(found[COMPACT_UNKNOWN], plain)} unknown)"
+        headline = f"**{_ratio(found[COMPACT], plain)}** ({_ratio(found[COMPACT_UNKNOWN], plain)} without `account_id`)"
         lines.append(f"| {label} | {headline} | {' | '.join(_cell(found[e]) for e in ENCODINGS)} |")
         if label == SHARED_ROLE:
             ours = Ours(plain=plain.accounts, compact=found[COMPACT].accounts)

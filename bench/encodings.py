@@ -46,6 +46,9 @@ FLEETS: dict[str, PerAccount] = {
     "role consumers, a distinct role name each (`app-NNNN-task`)": lambda i: [
         RoleConsumer(account_id=account(i), role_names=[f"app-{i:04d}-task"])
     ],
+    f"role consumers sharing `{ROLE_NAME}` and `eks-node` on path `/service-role/`": lambda i: [
+        RoleConsumer(account_id=account(i), role_names=[ROLE_NAME, "eks-node"], role_path="/service-role/")
+    ],
     "account consumers": lambda i: [AccountConsumer(account_id=account(i))],
     "mixed: ⅓ accounts, ⅓ one shared role, ⅓ two shared roles": _mixed,
     f"role consumers sharing `{ROLE_NAME}`, `principal_form: arn`": lambda i: [

@@ -1,7 +1,8 @@
 // AWS CDK's own rendering of cross-account ECR pulls, for bench/cdk_comparison.py.
 //
-// Builds registry stacks (account 987654321098, us-east-1) with N repositories named service-NNNN (at most 500
-// a stack: CDK refuses more, CloudFormation's quota of resources per stack), and
+// Builds registry stacks (account 987654321098, us-east-1) with N repositories named service-NNNN (at most
+// --per-stack a stack, 100 by default: CDK's synth refuses a stack of more than 500 resources, and at 1,000
+// repositories x 200 accounts a stack of 500 repositories is a template over CDK's 10 MB check), and
 // grants `repository.grantPull(role)` on every repository to the `ecsTaskExecutionRole` of M accounts
 // (100000000000 + i). The first A accounts are application stacks of this app (each its own env.account)
 // with a real iam.Role; the others are roles this app does not own, imported by literal ARN with
@@ -13,7 +14,9 @@
 //   (and CDK tags the role with it);
 // - an imported role: Grant.addToPrincipalOrResource, the role ARN as the Principal.
 //
-// Usage: node synth.js --repositories N --accounts M [--apps A] (A defaults to M)
+// When app.synth() fails (CDK's validation), the JSON says so in "error", with the time and memory until then.
+//
+// Usage: node synth.js --repositories N --accounts M [--apps A] [--per-stack P] (A defaults to M)
 
 "use strict";
 
@@ -29,7 +32,6 @@ const REGION = "us-east-1";
 const REGISTRY_ACCOUNT = "987654321098";
 const ROLE_NAME = "ecsTaskExecutionRole";
 const LIMIT = 10240; // ECR repository policy, whitespace counted
-const PER_STACK = 500; // CloudFormation resources per stack; CDK's synth fails above it
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
@@ -66,6 +68,7 @@ function main() {
   if (repositories < 1) throw new Error("--repositories must be at least 1");
   const accounts = option("accounts");
   const apps = Math.min(option("apps", accounts), accounts);
+  const perStack = Math.max(1, option("per-stack", 100));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdk-bench-"));
   const started = process.hrtime.bigint();
 
@@ -74,7 +77,7 @@ function main() {
   const registries = [];
   const repos = [];
   for (let r = 0; r < repositories; r++) {
-    if (r % PER_STACK === 0) {
+    if (r % perStack === 0) {
       const id = `Registry${registries.length || ""}`;
       registries.push(new cdk.Stack(app, id, { env: { account: REGISTRY_ACCOUNT, region: REGION } }));
     }
@@ -96,11 +99,17 @@ function main() {
   }
   for (const role of roles) for (const repo of repos) repo.grantPull(role);
   const built = process.hrtime.bigint();
-  const assembly = app.synth();
+  let assembly;
+  let error = null;
+  try {
+    assembly = app.synth();
+  } catch (failure) {
+    error = String(failure.message || failure).split("\n").find((line) => line.trim()) || "synth failed";
+  }
   const synthesized = process.hrtime.bigint();
 
   const env = { pseudo: { "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", "AWS::Region": REGION, "AWS::AccountId": REGISTRY_ACCOUNT }, unresolved: false };
-  const policies = registries
+  const policies = error ? [] : registries
     .flatMap((stack) => Object.entries(assembly.getStackByName(stack.stackName).template.Resources))
     .filter(([, r]) => r.Type === "AWS::ECR::Repository")
     .map(([id, r]) => {
@@ -117,6 +126,7 @@ function main() {
     accounts,
     apps,
     registry_stacks: registries.length,
+    error,
     build_seconds: Number(built - started) / 1e9,
     synth_seconds: Number(synthesized - built) / 1e9,
     wall_seconds: process.uptime(),

@@ -80,3 +80,11 @@ def test_cdk_versions_are_pinned_exactly() -> None:
     dependencies = json.loads((CDK_DIR / "package.json").read_text())["dependencies"]
     assert set(dependencies) == {"aws-cdk-lib", "constructs"}
     assert all(version[0].isdigit() for version in dependencies.values()), dependencies
+
+
+def test_a_failed_cdk_synth_is_an_error_not_a_capacity() -> None:
+    def synthesize(repositories: int, accounts: int, apps: int) -> Synth:
+        return Synth("0", "v0", 0.0, 0.0, 0, (), error="Validation failed")
+
+    with pytest.raises(RuntimeError, match="Validation failed"):
+        cdk_capacity(own_stacks=True, synthesize=synthesize)
