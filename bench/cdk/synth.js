@@ -119,6 +119,7 @@ function main() {
     });
   fs.rmSync(outdir, { recursive: true, force: true });
   const usage = process.resourceUsage();
+  const cpu = process.cpuUsage();
   process.stdout.write(JSON.stringify({
     cdk_version: require("aws-cdk-lib/package.json").version,
     node_version: process.version,
@@ -130,6 +131,7 @@ function main() {
     build_seconds: Number(built - started) / 1e9,
     synth_seconds: Number(synthesized - built) / 1e9,
     wall_seconds: process.uptime(),
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
     peak_rss_bytes: usage.maxRSS * 1024,
     limit: LIMIT,
     unresolved_intrinsics: env.unresolved,

@@ -45,7 +45,7 @@ def test_a_capacity_below_the_search_bound_is_the_bound() -> None:
 
 
 def fake(size_per_account: int) -> Synth:
-    return Synth("0", "v0", 0.0, 0.0, 0, (size_per_account,))
+    return Synth("0", "v0", 0.0, 0.0, 0.0, 0, (size_per_account,))
 
 
 def test_cdk_capacity_is_the_most_accounts_whose_policy_is_within_the_quota() -> None:
@@ -84,7 +84,7 @@ def test_cdk_versions_are_pinned_exactly() -> None:
 
 def test_a_failed_cdk_synth_is_an_error_not_a_capacity() -> None:
     def synthesize(repositories: int, accounts: int, apps: int) -> Synth:
-        return Synth("0", "v0", 0.0, 0.0, 0, (), error="Validation failed")
+        return Synth("0", "v0", 0.0, 0.0, 0.0, 0, (), error="Validation failed")
 
     with pytest.raises(RuntimeError, match="Validation failed"):
         cdk_capacity(own_stacks=True, synthesize=synthesize)
