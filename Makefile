@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan test lint typecheck deadcode pytest bench clean
+.PHONY: plan test lint typecheck deadcode pytest bench bench-cdk clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,17 @@ test: lint typecheck deadcode pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_FLAGS)
+
+# AWS CDK's rendering of the same fleets (bench/cdk): installs the pinned aws-cdk-lib with npm, then prints the
+# capacity section with CDK's figures. Once installed, `make bench` includes them.
+CDK_MODULES := bench/cdk/node_modules/.installed
+
+$(CDK_MODULES): bench/cdk/package.json bench/cdk/package-lock.json
+	cd bench/cdk && npm ci --no-audit --no-fund
+	touch $@
+
+bench-cdk: $(STAMP) $(CDK_MODULES)
+	$(BIN)/python -m bench.capacity $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -21,13 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.application import application_seconds
-from bench.capacity import CONSUMER_KINDS, identity_policy_capacity, repository_policy_capacity
+from bench.capacity import capacity_lines
 from bench.matrix import matrix_timing
 from bench.overhead import overhead
 from ecr_shared_services.access import Policies, evaluate_access
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
-from ecr_shared_services.policy.sizing import REPOSITORY_POLICY
 from ecr_shared_services.spec.consumers import AccountConsumer, RoleConsumer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,17 +68,8 @@ def machine(report: Report, options: argparse.Namespace) -> None:
     )
 
 
-def capacity(report: Report) -> None:
-    report.add(
-        "### Capacity",
-        "",
-        "| what | fits | size |",
-        "|---|---|---|",
-    )
-    for label, make in CONSUMER_KINDS.items():
-        fits, size = repository_policy_capacity(make)
-        report.add(f"| {label} in one repository policy | {fits} | {size:,} of {REPOSITORY_POLICY.limit:,} |")
-    report.add(f"| repositories (`service-NNNN`) in one role's inline policy | {identity_policy_capacity()} | |", "")
+def capacity(report: Report, options: argparse.Namespace) -> None:
+    report.add(*capacity_lines(options.quick, options.repeat))
 
 
 def component_overhead(report: Report, options: argparse.Namespace) -> None:
@@ -185,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     report = Report()
     machine(report, options)
-    capacity(report)
+    capacity(report, options)
     component_overhead(report, options)
     application(report, options)
     matrix(report, options)
