@@ -37,6 +37,7 @@ from ecr_shared_services.plan.mocks import (
 )
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, PROGRAM_ERROR, WAITING, Kind, stack_error
+from ecr_shared_services.plan.stack_names import stack_key
 
 # Between the CPU-time limit's SIGXCPU and the kernel's SIGKILL: time for the stack dump.
 CPU_GRACE_SECONDS = 5
@@ -82,8 +83,19 @@ def _message(exc: BaseException, config: dict[str, str]) -> str:
     return message
 
 
+@dataclasses.dataclass
+class _ReferenceNotingMocks(AwsMocks):
+    """The mocks, noting every stack (`project/stack`) a StackReference of the program names."""
+
+    referenced: list[str] = dataclasses.field(default_factory=list)
+
+    def referenced_outputs(self, target: str) -> dict[str, Any]:
+        self.referenced.append(stack_key(target, self.project))
+        return super().referenced_outputs(target)
+
+
 def run(request: dict[str, Any]) -> dict[str, Any]:
-    mocks = AwsMocks(
+    mocks = _ReferenceNotingMocks(
         request["account_id"],
         request["region"],
         request.get("stack_outputs") or {},
@@ -114,6 +126,8 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         "outputs": result.outputs,
         "resources": [dataclasses.asdict(r) for r in result.registrations],
         "error": error,
+        # For the order of the report: every stack this one reads, not only the one it waited for.
+        "referenced_stacks": list(dict.fromkeys(mocks.referenced)),
         "warnings": [
             *unread_config(request["config"], result.config_asked, result.registrations, error is None),
             *deletion_warnings(result.registrations),
