@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,8 +183,8 @@ class FleetResult:
     def ok(self) -> bool:
         return all(run.ok for run in self.runs)
 
-    def median(self, field: str) -> float:
-        return statistics.median(float(getattr(run, field)) for run in self.runs)
+    def median(self, measure: Callable[[PlanRun], float]) -> float:
+        return statistics.median(measure(run) for run in self.runs)
 
 
 def plan_fleet(fleet: Fleet, repeat: int = 1) -> FleetResult:
@@ -198,11 +199,23 @@ def plan_fleet(fleet: Fleet, repeat: int = 1) -> FleetResult:
     return FleetResult(fleet, tuple(runs))
 
 
+def _wall(run: PlanRun) -> float:
+    return run.seconds
+
+
+def _peak(run: PlanRun) -> float:
+    return run.peak_mib
+
+
+def _cores(run: PlanRun) -> float:
+    return run.cores
+
+
 def growth(smaller: FleetResult, larger: FleetResult) -> float | None:
     """log(t2/t1) / log(n2/n1) between two fleets that both planned; None otherwise."""
     if not (smaller.ok and larger.ok) or larger.fleet.size == smaller.fleet.size:
         return None
-    ratio = larger.median("seconds") / smaller.median("seconds")
+    ratio = larger.median(_wall) / smaller.median(_wall)
     return math.log(ratio) / math.log(larger.fleet.size / smaller.fleet.size)
 
 
@@ -220,9 +233,9 @@ def table(results: list[FleetResult]) -> list[str]:
             lines.append(f"| {result.fleet.label} | {n} | failed (exit {failed.exit_code}) | | | |")
         else:
             exponent = growth(previous, result) if previous is not None else None
-            wall, peak = result.median("seconds"), result.median("peak_mib")
+            wall, peak, cores = result.median(_wall), result.median(_peak), result.median(_cores)
             lines.append(
-                f"| {result.fleet.label} | {n} | {wall:.1f} s | {peak:,.0f} MiB | {result.median('cores'):.2f} "
+                f"| {result.fleet.label} | {n} | {wall:.1f} s | {peak:,.0f} MiB | {cores:.2f} "
                 f"| {'' if exponent is None else f'{exponent:.2f}'} |"
             )
         previous = result
