@@ -1,6 +1,7 @@
 """The evaluator's fast paths give the general matchers' answers: a pattern without `*` or `?` compared by
 equality, a statement's exact patterns looked up in a set, a Principal element's AWS entries grouped by
-account, a condition's values looked up in a set.
+account, a condition's values looked up in a set, the repository side's verdict shared between repositories
+with one policy text.
 
 The matching rules are IAM's (IAM User Guide, "IAM JSON policy elements: Resource",
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html: ARNs are
@@ -14,8 +15,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ecr_shared_services.access import Policies, Policy, RequestContext, evaluate_access, parse_policy
 from ecr_shared_services.access.conditions import evaluate_condition
 from ecr_shared_services.access.context import ContextKeys, parse_caller
+from ecr_shared_services.access.decision import ResourceSideMemo
 from ecr_shared_services.access.grammar import Condition, Principals
 from ecr_shared_services.access.principals import principal_matches, principal_matches_each
 from ecr_shared_services.access.wildcards import (
@@ -155,3 +158,49 @@ def test_conditions_looked_up_in_a_set_agree_with_comparing_each_value(
 
 def _keys(value: str) -> ContextKeys:
     return ContextKeys(values={"aws:principalarn": (value,)})
+
+
+REPOSITORY_POLICIES = st.sampled_from(
+    [
+        # One text for several repositories (what the memo serves), one naming a resource, one with a Deny.
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["111111111111",'
+        '"arn:aws:iam::222222222222:role/app"]},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*",'
+        '"Resource":"arn:aws:ecr:us-east-1:999999999999:repository/app-a"}]}',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"ecr:*"},'
+        '{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111111111111:role/app"},"Action":"ecr:BatchGetImage",'
+        '"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}',
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            CALLERS.filter(lambda c: c != "lambda.amazonaws.com"),
+            st.sampled_from(["app-a", "app-b"]),
+            REPOSITORY_POLICIES,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_shared_repository_side_memo_changes_no_report(cells: list[tuple[str, str, str]]) -> None:
+    """The access matrix passes one ResourceSideMemo for all its cells, and one parsed Policy per distinct
+    repository policy text: every report must be the one a fresh evaluation gives."""
+    memo = ResourceSideMemo()
+    parsed: dict[str, Policy] = {}
+    identity = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}],
+    }
+    for caller, name, text in cells:
+        policy = parsed.setdefault(text, parse_policy(text, "repository policy", "resource"))
+        arn = f"arn:aws:ecr:us-east-1:999999999999:repository/{name}"
+        context = RequestContext(org_id="o-abc")
+        shared = evaluate_access(
+            caller, arn, Policies(identity=[identity], repository=policy), context=context, resource_memo=memo
+        )
+        fresh = evaluate_access(caller, arn, Policies(identity=[identity], repository=text), context=context)
+        assert shared == fresh
