@@ -94,6 +94,20 @@ class _ReferenceNotingMocks(AwsMocks):
         return super().referenced_outputs(target)
 
 
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
+def _sent(registration: Registration) -> dict[str, Any]:
+    """A registration as the result carries it. A StackReference's outputs are the whole outputs of the stack
+    it reads, which the plan already has (that stack's own plan, or a --stack-outputs file): each reading
+    stack sending them back again made the plan hold one more copy per reader (50 MB each for a registry of
+    1,000 repositories x 200 accounts). The reference's other outputs (its name) stay."""
+    if registration.type == STACK_REFERENCE and registration.read:
+        kept = {k: v for k, v in registration.outputs.items() if k != "outputs"}
+        registration = dataclasses.replace(registration, outputs=kept)
+    return dataclasses.asdict(registration)
+
+
 def run(request: dict[str, Any]) -> dict[str, Any]:
     mocks = _ReferenceNotingMocks(
         request["account_id"],
@@ -124,7 +138,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             error["waiting_for"] = exc.key
     return {
         "outputs": result.outputs,
-        "resources": [dataclasses.asdict(r) for r in result.registrations],
+        "resources": [_sent(r) for r in result.registrations],
         "error": error,
         # For the order of the report: every stack this one reads, not only the one it waited for.
         "referenced_stacks": list(dict.fromkeys(mocks.referenced)),
