@@ -161,12 +161,13 @@ def worker_request(
 
 
 def run_stack_reading(
-    project: Project, stack: StackConfig, request: dict[str, Any], limits: Limits
+    project: Project, stack: StackConfig, request: dict[str, Any], limits: Limits, file_bytes: int = 0
 ) -> tuple[StackPlan, tuple[str, ...]]:
     """Run one stack as `run_stack` does, from its worker request; also the stacks (`project/stack`) its
-    program referenced, found or not."""
+    program referenced, found or not. `file_bytes`: the size of the output files the request names, part of
+    the stack's input as if they were in the request."""
     text = json.dumps(request)
-    cpu, wall = limits.resolve(len(text))
+    cpu, wall = limits.resolve(len(text) + file_bytes)
     ended = _run_worker(project, stack.name, text, cpu, wall)
     where = shown(stack.path)
     if ended.result is None:
@@ -411,6 +412,30 @@ class _Schedule:
         return tuple(self.done[k] for k in sorted(self.done, key=lambda k: (self.depth(k), k)))
 
 
+class OutputFiles:
+    """Each planned stack's outputs written once to a file of `directory`, for every worker that may read them:
+    serialising a large registry's outputs into each application's request cost the plan a copy and an
+    encoding per application."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.written: dict[str, tuple[str, int]] = {}  # key -> (path, size)
+
+    def add(self, outputs: dict[str, dict[str, Any]]) -> None:
+        """Write the outputs of the stacks not written yet (called from one thread)."""
+        for key, values in outputs.items():
+            if key not in self.written:
+                path = self.directory / f"{len(self.written)}.json"
+                text = json.dumps(values)
+                path.write_text(text)
+                self.written[key] = (str(path), len(text))
+
+    def named(self, keys: Iterable[str]) -> tuple[dict[str, str], int]:
+        """The files of `keys` by key, and their total size."""
+        found = {k: self.written[k] for k in keys}
+        return {k: path for k, (path, _) in found.items()}, sum(size for _, size in found.values())
+
+
 def config_hints(project: Project, planned: Collection[str]) -> dict[str, frozenset[str]]:
     """For each stack, the other stacks of `planned` its config names: a top-level string value written as
     a StackReference would be (`stack`, `project/stack` or `org/project/stack`).
@@ -467,22 +492,26 @@ def plan_project(
     # Stacks given as files answer references themselves: they are not planned unless selected.
     plan_stacks = tuple(k for k in project_keys(project) if k not in given or k in schedule.pending)
 
-    def run(
-        stack: StackConfig, outputs: dict[str, dict[str, Any]], failed: tuple[str, ...]
-    ) -> tuple[StackPlan, tuple[str, ...]]:
-        request = worker_request(project, stack, outputs, organization, failed, plan_stacks)
-        return run_stack_reading(project, stack, request, limits)
+    def run(stack: StackConfig, outputs: tuple[str, ...], failed: tuple[str, ...]) -> tuple[StackPlan, tuple[str, ...]]:
+        request = worker_request(project, stack, {}, organization, failed, plan_stacks)
+        request["stack_output_files"], file_bytes = files.named(outputs)
+        return run_stack_reading(project, stack, request, limits, file_bytes)
 
     schedule.hints = config_hints(project, plan_stacks)
     workers = max(1, jobs or os.cpu_count() or 1)
     running: dict[str, Future[tuple[StackPlan, tuple[str, ...]]]] = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="shared-registry-outputs-") as shared,
+        ThreadPoolExecutor(max_workers=workers) as pool,
+    ):
+        files = OutputFiles(Path(shared))
         try:
             while schedule.pending:
                 # Started only when a worker is free: each run gets the outputs known at that moment.
                 for stack in schedule.next_runs(running, workers - len(running)):
+                    files.add(schedule.outputs)
                     running[schedule.key(stack)] = pool.submit(
-                        run, stack, dict(schedule.outputs), tuple(schedule.failed)
+                        run, stack, tuple(schedule.outputs), tuple(schedule.failed)
                     )
                 if not running:
                     schedule.break_cycles()

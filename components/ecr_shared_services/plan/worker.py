@@ -108,11 +108,25 @@ def _sent(registration: Registration) -> dict[str, Any]:
     return dataclasses.asdict(registration)
 
 
+class StackOutputs(dict[str, Any]):
+    """The outputs of the stacks the program may read, by `project/stack`: given in the request, or in a file
+    the runner wrote once for every stack that reads it, read here only when the program references it."""
+
+    def __init__(self, inline: dict[str, Any], files: dict[str, str]) -> None:
+        super().__init__({**dict.fromkeys(files), **inline})
+        self._files = {k: v for k, v in files.items() if k not in inline}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._files:
+            self[key] = json.loads(Path(self._files.pop(key)).read_text())
+        return super().__getitem__(key)
+
+
 def run(request: dict[str, Any]) -> dict[str, Any]:
     mocks = _ReferenceNotingMocks(
         request["account_id"],
         request["region"],
-        request.get("stack_outputs") or {},
+        StackOutputs(request.get("stack_outputs") or {}, request.get("stack_output_files") or {}),
         tuple(request.get("project_stacks") or ()),
         tuple(request.get("failed_stacks") or ()),
         request["project"],
