@@ -24,6 +24,8 @@ from bench.application import application_seconds
 from bench.capacity import capacity_lines
 from bench.matrix import matrix_timing
 from bench.overhead import overhead
+from bench.plan_fleets import FLEETS, plan_fleet
+from bench.plan_fleets import table as plan_fleet_table
 from ecr_shared_services.access import Policies, evaluate_access
 from ecr_shared_services.policy.identity_policy import identity_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
@@ -155,6 +157,24 @@ def speed(report: Report, options: argparse.Namespace) -> None:
     )
 
 
+def plan_fleets(report: Report, options: argparse.Namespace) -> None:
+    """The offline plan of whole fleets by the CLI (bench/plan_fleets.py); --quick skips the largest."""
+    fleets = FLEETS[:-1] if options.quick else FLEETS
+    # Medians of --repeat plans up to 100 × 50; one plan of each larger fleet (minutes each).
+    results = [plan_fleet(f, options.repeat if f.size <= 10_000 else 1) for f in fleets]
+    report.add(
+        "### Offline plan of fleets",
+        "",
+        "`shared-registry plan DIR --format json` of a registry stack (repositories × accounts, each repository "
+        "shared with every account's task role) and application stacks pulling the first repositories each; "
+        "peak memory of the largest process, CPU/wall the cores kept busy, growth exponent "
+        "log(t2/t1)/log(n2/n1) with n = repositories × accounts + applications × pulls:",
+        "",
+        *plan_fleet_table(results),
+        "",
+    )
+
+
 def write(lines: list[str]) -> None:
     """Put `lines` between the markers of BENCHMARKS.md (at its end when it has none)."""
     text = TARGET.read_text() if TARGET.exists() else "# Benchmarks\n"
@@ -180,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     application(report, options)
     matrix(report, options)
     speed(report, options)
+    plan_fleets(report, options)
     if not options.no_write:
         write(report.lines)
     return 0

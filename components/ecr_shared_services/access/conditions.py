@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ecr_shared_services.access.context import ContextKeys
 from ecr_shared_services.access.grammar import Condition
@@ -97,6 +98,7 @@ class _ParsedOperator:
     if_exists: bool
 
 
+@lru_cache(maxsize=1024)
 def _parse_operator(name: str) -> _ParsedOperator:
     set_operator, _, base = name.rpartition(":")
     lowered = base.lower()
@@ -125,6 +127,21 @@ def _absent_key(parsed: _ParsedOperator, operator: Operator) -> Truth:
     return Truth.of(operator.negated)
 
 
+# Operators whose comparison of one context value with the policy values is a set lookup (the values'
+# exact patterns) and never UNKNOWN: the same truth as comparing with each value in turn.
+_ARN_OPERATORS = frozenset({"arnequals", "arnlike", "arnnotequals", "arnnotlike"})
+_EQUALS_OPERATORS = frozenset({"stringequals", "stringnotequals"})
+
+
+def _any_value(base: str, compare: Comparator, context_value: str, condition: Condition) -> Truth:
+    """Whether `context_value` compares true with some policy value (before negation)."""
+    if base in _ARN_OPERATORS:
+        return Truth.of(condition.arn_patterns.any_arn(context_value))
+    if base in _EQUALS_OPERATORS:
+        return Truth.of(context_value in condition.value_set)
+    return any_of(compare(context_value, policy_value) for policy_value in condition.values)
+
+
 def _present_key(
     condition: Condition, parsed: _ParsedOperator, operator: Operator, present: tuple[str, ...], described: str
 ) -> ConditionResult:
@@ -135,7 +152,7 @@ def _present_key(
         )
 
     def value_satisfies(context_value: str) -> Truth:
-        matched = any_of(compare(context_value, policy_value) for policy_value in condition.values)
+        matched = _any_value(parsed.base, compare, context_value, condition)
         return matched.negate() if operator.negated else matched
 
     if parsed.set_operator == "foranyvalue":
@@ -167,7 +184,7 @@ def evaluate_condition(condition: Condition, keys: ContextKeys) -> ConditionResu
     operator = _OPERATORS.get(parsed.base)
     if operator is None:
         return ConditionResult(Truth.UNKNOWN, (f"{described}: unknown condition operator {condition.operator!r}",))
-    if any("${" in value for value in condition.values):
+    if condition.has_variable:
         return ConditionResult(Truth.UNKNOWN, (f"{described}: policy variables (${{...}}) are not evaluated",))
     if not present:
         return ConditionResult(_absent_key(parsed, operator))

@@ -44,6 +44,35 @@ DENY_ORDER: tuple[Side, ...] = ("scp", "identity", "boundary", "resource")
 _REPORT_ORDER: tuple[Side, ...] = ("identity", "resource", "boundary", "scp")
 
 
+class ResourceSideMemo:
+    """The repository side's verdicts already found, for a caller that evaluates many repositories whose
+    policies are one parsed Policy object (the same text): the verdict is a function of that policy, the
+    action, the caller, its permissions-boundary flag and the request's context keys, and of the resource ARN
+    only when a statement has a Resource or NotResource element (then the ARN is part of the key)."""
+
+    def __init__(self) -> None:
+        # Each entry keeps its policy: the id in the key cannot be reused by another object meanwhile.
+        self._found: dict[tuple[object, ...], tuple[Policy, SideVerdict]] = {}
+
+    def verdict(self, policy: Policy, request: Request) -> SideVerdict:
+        names_resources = any(s.resources is not None or s.not_resources is not None for s in policy.statements)
+        keys = request.keys
+        key = (
+            id(policy),
+            request.action,
+            request.resource if names_resources else None,
+            request.caller,
+            request.has_boundary,
+            frozenset(keys.values.items()),
+            keys.tag_prefixes_known,
+        )
+        found = self._found.get(key)
+        if found is None:
+            found = (policy, side_verdict("resource", [policy], request))
+            self._found[key] = found
+        return found[1]
+
+
 @dataclass(frozen=True)
 class PolicySet:
     """The parsed policies in play, and the sides that could not be read."""
@@ -53,6 +82,8 @@ class PolicySet:
     boundary: Policy | None = None
     scp_levels: tuple[tuple[Policy, ...], ...] = ()
     unreadable: Unreadable = field(default_factory=Unreadable)
+    # Set by a caller that evaluates many repositories sharing their policies (see ResourceSideMemo).
+    resource_memo: ResourceSideMemo | None = None
 
 
 class Outcome(Enum):
@@ -194,7 +225,14 @@ def _identity_sides(request: Request, policies: PolicySet) -> dict[Side, SideVer
 def _resource_side(request: Request, policies: PolicySet) -> SideVerdict:
     if request.resource == "*":
         return _absent("resource", "not_applicable")
-    verdict = side_verdict("resource", [policies.resource], request) if policies.resource is not None else None
+    verdict = None
+    if policies.resource is not None:
+        memo = policies.resource_memo
+        verdict = (
+            memo.verdict(policies.resource, request)
+            if memo is not None
+            else side_verdict("resource", [policies.resource], request)
+        )
     if "resource" in policies.unreadable.sides:
         reason = policies.unreadable.reason("resource")
         return _partial(verdict, reason) if verdict is not None else _unknown("resource", reason)

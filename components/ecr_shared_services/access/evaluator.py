@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ecr_shared_services.access.context import Caller, RequestContext, context_keys, parse_caller
-from ecr_shared_services.access.decision import PolicySet, evaluate_step
+from ecr_shared_services.access.decision import PolicySet, ResourceSideMemo, evaluate_step
 from ecr_shared_services.access.errors import AccessInputError
 from ecr_shared_services.access.fixes import merge_fixes, repository_not_found_message
 from ecr_shared_services.access.grammar import as_policy
@@ -93,7 +93,7 @@ def _location_findings(target: RepositoryRef, actual: RepositoryRef | None, exis
     return findings
 
 
-def _parse_policies(policies: Policies, unreadable: Unreadable) -> PolicySet:
+def _parse_policies(policies: Policies, unreadable: Unreadable, memo: ResourceSideMemo | None = None) -> PolicySet:
     single_level = len(policies.scp_levels) == 1
     return PolicySet(
         identity=tuple(as_policy(p, f"identity policy #{i + 1}", "identity") for i, p in enumerate(policies.identity)),
@@ -107,6 +107,7 @@ def _parse_policies(policies: Policies, unreadable: Unreadable) -> PolicySet:
             for n, level in enumerate(policies.scp_levels)
         ),
         unreadable=unreadable,
+        resource_memo=memo,
     )
 
 
@@ -137,13 +138,15 @@ def evaluate_access(
     access: Literal["pull", "push"] = "pull",
     found: RepositoryFound | None = None,
     unreadable: Unreadable | None = None,
+    resource_memo: ResourceSideMemo | None = None,
 ) -> AccessReport:
     """Evaluate every step of a pull (or push) of `image` by `principal`.
 
     `principal`: role, session, user or root ARN, or a service principal such as
     `lambda.amazonaws.com`. `image`: image URI, repository ARN or RepositoryRef. `policies`: the
     documents in play (unnamed ones are named after their position). `found`: where the repository
-    really is, when known. `unreadable`: sides whose policies could not be read.
+    really is, when known. `unreadable`: sides whose policies could not be read. `resource_memo`: for many
+    evaluations against repositories that share parsed repository policies, their side's verdicts found so far.
     Raises AccessInputError or PolicyFormatError for input it cannot use.
     """
     caller = principal if isinstance(principal, Caller) else parse_caller(principal)
@@ -151,7 +154,7 @@ def evaluate_access(
     context = context or RequestContext()
     found = found or RepositoryFound()
     unreadable = unreadable or Unreadable()
-    parsed = _parse_policies(policies or Policies(), unreadable)
+    parsed = _parse_policies(policies or Policies(), unreadable, resource_memo)
     cross_account = not caller.is_service and caller.account_id != target.account_id
     results = tuple(
         evaluate_step(

@@ -18,9 +18,12 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from ecr_shared_services.access.errors import PolicyFormatError
+from ecr_shared_services.access.principal_index import AwsEntryIndex
+from ecr_shared_services.access.wildcards import PatternSet
 
 PolicyKind = Literal["identity", "resource", "boundary", "scp"]
 POLICY_KINDS: tuple[PolicyKind, ...] = ("identity", "resource", "boundary", "scp")
@@ -53,6 +56,11 @@ class Principals:
     def values(self, kind: str) -> tuple[str, ...]:
         return self.by_type.get(kind, ())
 
+    @cached_property
+    def aws_index(self) -> AwsEntryIndex:
+        """The AWS entries grouped by the account they name, once per element (see AwsEntryIndex)."""
+        return AwsEntryIndex.of(self.values("AWS"))
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -61,6 +69,20 @@ class Condition:
     operator: str
     key: str
     values: tuple[str, ...]
+
+    # Looked up once per condition, not once per request.
+    @cached_property
+    def value_set(self) -> frozenset[str]:
+        return frozenset(self.values)
+
+    @cached_property
+    def arn_patterns(self) -> PatternSet:
+        return PatternSet.of_arns(self.values)
+
+    @cached_property
+    def has_variable(self) -> bool:
+        """Whether a value holds a policy variable (`${...}`)."""
+        return any("${" in value for value in self.values)
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,15 @@ class Statement:
     @property
     def label(self) -> str:
         return f"statement {self.sid!r}" if self.sid else f"statement #{self.index + 1}"
+
+    # The patterns of each element split once per statement, not once per request (see PatternSet).
+    @cached_property
+    def action_patterns(self) -> PatternSet:
+        return PatternSet.of_actions(self.actions or self.not_actions or ())
+
+    @cached_property
+    def resource_patterns(self) -> PatternSet:
+        return PatternSet.of_arns(self.resources or self.not_resources or ())
 
 
 @dataclass(frozen=True)

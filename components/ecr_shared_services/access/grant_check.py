@@ -12,6 +12,7 @@ from typing import Any
 
 from ecr_shared_services.access.context import RequestContext
 from ecr_shared_services.access.evaluator import evaluate_access
+from ecr_shared_services.access.grammar import Policy, as_policy
 from ecr_shared_services.access.question import Policies
 from ecr_shared_services.access.results import AccessReport
 from ecr_shared_services.aws.actions import AccessLevel
@@ -82,15 +83,18 @@ def missing_grants(
     refuses and what to change."""
     problems = []
     context = RequestContext(org_id=puller.organization_id, no_organization=puller.organization_id is None)
+    # Parsed at its first use, once for every repository, under the name evaluate_access would give it.
+    identity: Policy | None = None
     for name in repository_names:
         if name not in repositories:
             problems.append(_missing_repository(name, registry_stack, repositories))
             continue
         repository = parse_repository_arn(repositories[name]["arn"])
+        identity = identity or as_policy(dict(identity_policy), "identity policy #1", "identity")
         report = evaluate_access(
             role_arn(repository.partition, puller.account_id, puller.role_name, puller.role_path),
             repository,
-            Policies(identity=[dict(identity_policy)], repository=repository_policies.get(name)),
+            Policies(identity=[identity], repository=repository_policies.get(name)),
             context=context,
             access=puller.access,
         )

@@ -10,7 +10,6 @@ from ecr_shared_services.access.context import Caller, ContextKeys
 from ecr_shared_services.access.grammar import Statement
 from ecr_shared_services.access.principals import not_principal_applies, principal_matches
 from ecr_shared_services.access.truth import Truth, all_of
-from ecr_shared_services.access.wildcards import action_matches, arn_matches
 
 
 @dataclass(frozen=True)
@@ -34,18 +33,19 @@ class StatementMatch:
 
 def action_truth(statement: Statement, action: str) -> Truth:
     """Whether the statement's Action (or NotAction) element covers `action`."""
+    covered = statement.action_patterns.any_action(action)
     if statement.actions is not None:
-        return Truth.of(any(action_matches(p, action) for p in statement.actions))
+        return Truth.of(covered)
     assert statement.not_actions is not None
-    return Truth.of(not any(action_matches(p, action) for p in statement.not_actions))
+    return Truth.of(not covered)
 
 
 def resource_truth(statement: Statement, resource: str) -> Truth:
     """Whether the statement's Resource (or NotResource) element covers `resource`."""
     if statement.resources is not None:
-        return Truth.of(any(arn_matches(p, resource) for p in statement.resources))
+        return Truth.of(statement.resource_patterns.any_arn(resource))
     if statement.not_resources is not None:
-        return Truth.of(not any(arn_matches(p, resource) for p in statement.not_resources))
+        return Truth.of(not statement.resource_patterns.any_arn(resource))
     return Truth.YES  # a resource policy without Resource covers the resource it is attached to
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ecr_shared_services.access.context import Caller
 from ecr_shared_services.access.grammar import Principals
+from ecr_shared_services.access.principal_index import ACCOUNT as _ACCOUNT
+from ecr_shared_services.access.principal_index import UNIQUE_ID as _UNIQUE_ID
 from ecr_shared_services.access.truth import Truth
 from ecr_shared_services.aws.arns import parse_principal_arn
-
-_ACCOUNT = re.compile(r"^\d{12}$")
-# What IAM shows in place of a principal whose role or user was deleted.
-_UNIQUE_ID = re.compile(r"^(AROA|AIDA|AGPA|ANPA)[A-Z0-9]{12,}$")
 
 
 @dataclass(frozen=True)
@@ -61,29 +59,45 @@ def _aws_entry_matches(entry: str, caller: Caller) -> PrincipalMatch:
     return PrincipalMatch(Truth.of(caller.kind == "user" and caller.arn == entry), exact=True)
 
 
-def principal_matches(principals: Principals, caller: Caller) -> PrincipalMatch:
-    """Does a Principal element name the caller? UNKNOWN only for entries IAM would not accept."""
-    if principals.everyone:
-        return PrincipalMatch(Truth.YES)
+def _entry_matches(kind: str, entry: str, caller: Caller) -> PrincipalMatch:
+    if kind == "AWS":
+        return _aws_entry_matches(entry, caller)
+    if kind == "Service":
+        return PrincipalMatch(Truth.of(caller.is_service and caller.service.lower() == entry.lower()))
+    return PrincipalMatch(Truth.NO)  # Federated, CanonicalUser: neither names an IAM role, user or service
+
+
+def _best(matches: Iterable[PrincipalMatch]) -> PrincipalMatch:
+    """The most direct YES; else UNKNOWN with the last entry's note that could not be decided; else NO."""
     unknown_note = ""
     best = PrincipalMatch(Truth.NO)
-    for kind, entries in principals.by_type.items():
-        for entry in entries:
-            if kind == "AWS":
-                match = _aws_entry_matches(entry, caller)
-            elif kind == "Service":
-                match = PrincipalMatch(Truth.of(caller.is_service and caller.service.lower() == entry.lower()))
-            else:
-                match = PrincipalMatch(Truth.NO)  # Federated, CanonicalUser: neither names an IAM role, user or service
-            if match.truth is Truth.YES and (best.truth is not Truth.YES or match.rank > best.rank):
-                best = match
-            elif match.truth is Truth.UNKNOWN:
-                unknown_note = match.note
+    for match in matches:
+        if match.truth is Truth.YES and (best.truth is not Truth.YES or match.rank > best.rank):
+            best = match
+        elif match.truth is Truth.UNKNOWN:
+            unknown_note = match.note
     if best.truth is Truth.YES:
         return best
     if unknown_note:
         return PrincipalMatch(Truth.UNKNOWN, note=unknown_note)
     return best
+
+
+def principal_matches(principals: Principals, caller: Caller) -> PrincipalMatch:
+    """Does a Principal element name the caller? UNKNOWN only for entries IAM would not accept."""
+    if principals.everyone:
+        return PrincipalMatch(Truth.YES)
+    if caller.is_service:
+        return principal_matches_each(principals, caller)
+    # An identity: only AWS entries can name it, and of those only the ones for any caller or for its account.
+    return _best(_aws_entry_matches(e, caller) for e in principals.aws_index.candidates(caller.account_id))
+
+
+def principal_matches_each(principals: Principals, caller: Caller) -> PrincipalMatch:
+    """`principal_matches` looking at every entry of every principal type (what the index must agree with)."""
+    if principals.everyone:
+        return PrincipalMatch(Truth.YES)
+    return _best(_entry_matches(kind, e, caller) for kind, entries in principals.by_type.items() for e in entries)
 
 
 def not_principal_applies(principals: Principals, caller: Caller, has_boundary: bool) -> PrincipalMatch:

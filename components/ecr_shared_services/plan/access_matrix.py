@@ -22,6 +22,7 @@ from ecr_shared_services.access import (
     parse_target,
     steps_for,
 )
+from ecr_shared_services.access.decision import ResourceSideMemo
 from ecr_shared_services.access.errors import AccessInputError, PolicyFormatError
 from ecr_shared_services.access.fixes import access_denied_message
 from ecr_shared_services.access.grammar import Statement
@@ -83,7 +84,9 @@ class _Repository:
     resource: str = ""  # the ARN the evaluator's requests name (target.arn), computed once
 
     @staticmethod
-    def of(repository: PlannedRepository) -> _Repository:
+    def of(repository: PlannedRepository, texts: dict[str, Policy | None]) -> _Repository:
+        """`texts`: the repository policies parsed so far, by text: a fleet's repositories often share one
+        text, which is then one Policy object (what the evaluator's ResourceSideMemo looks for)."""
         name, arn, policy_text = repository.name, repository.arn, repository.policy
         try:
             target: RepositoryRef | None = parse_target(arn)
@@ -91,7 +94,9 @@ class _Repository:
             target = None
         if not policy_text:
             return _Repository(name, arn, None, target, None, False, target.arn if target else "")
-        policy = _parsed(policy_text, REPOSITORY_NAME, "resource")
+        if policy_text not in texts:
+            texts[policy_text] = _parsed(policy_text, REPOSITORY_NAME, "resource")
+        policy = texts[policy_text]
         deny = policy is None or any(
             s.effect == "Deny" and action_truth(s, FIRST_PULL_STEP) is not Truth.NO for s in policy.statements
         )
@@ -183,10 +188,12 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
     """One cell per (puller role, repository) found in the stacks that planned cleanly."""
     cells: list[AccessCell] = []
     planned = [s for s in plan.stacks if s.ok]
+    texts: dict[str, Policy | None] = {}
     repositories = [
-        _Repository.of(r)
+        _Repository.of(r, texts)
         for r in sorted((r for s in planned for r in s.inventory.repositories), key=lambda r: (r.name, r.arn, r.stack))
     ]
+    memo = ResourceSideMemo()
     for stack in planned:
         context = _context(plan, stack)
         for puller in stack.inventory.pullers:
@@ -194,7 +201,7 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
             requested = set(puller.requested)
             caller = role.caller if role.indexable else None
             for repository in repositories:
-                verdict = (caller and _indexed(role, caller, repository)) or _evaluated(role, repository)
+                verdict = (caller and _indexed(role, caller, repository)) or _evaluated(role, repository, memo)
                 cells.append(
                     AccessCell(
                         stack.stack,
@@ -208,13 +215,16 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
     return cells
 
 
-def _evaluated(role: _Role, repository: _Repository) -> tuple[str, str | None, str | None]:
+def _evaluated(
+    role: _Role, repository: _Repository, memo: ResourceSideMemo | None = None
+) -> tuple[str, str | None, str | None]:
     """The full evaluator's verdict on one cell."""
     report = evaluate_access(
         role.arn,
         repository.arn,
         repository.policies_for(role.policy or role.policy_text),
         context=role.context,
+        resource_memo=memo,
     )
     return report.decision, report.denied_by, report.message
 

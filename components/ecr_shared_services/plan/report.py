@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from ecr_shared_services.plan.access_matrix import AccessCell
@@ -201,9 +201,15 @@ def bad_input_lines(plan: ProjectPlan) -> list[str]:
     return lines
 
 
+def _shallow(record: Any, *left_out: str) -> dict[str, Any]:
+    """A flat dataclass's fields as a dict that shares their values: `asdict` would copy every nested value
+    (a registry's config and outputs, many megabytes) only for the copy to be encoded once and dropped."""
+    return {f.name: getattr(record, f.name) for f in fields(record) if f.name not in left_out}
+
+
 def _stack_data(stack: StackPlan) -> dict[str, Any]:
     data = {
-        **{k: v for k, v in asdict(stack).items() if k != "resources"},
+        **_shallow(stack, "resources"),
         "kind": stack.role,
         "ok": stack.ok,
         "resources": [
@@ -236,17 +242,11 @@ def plan_data(review: Review) -> dict[str, Any]:
         "verdict": review.verdict(),
         "given_outputs": list(plan.given_outputs),
         "stacks": [_stack_data(stack) for stack in plan.stacks],
-        "access": [asdict(c) for c in review.cells],
-        "repositories": [
-            {k: v for k, v in asdict(r).items() if k != "policy"} for s in stacks for r in s.inventory.repositories
-        ],
-        "pullers": [
-            {k: v for k, v in asdict(p).items() if k not in ("policy", "policies")}
-            for s in stacks
-            for p in s.inventory.pullers
-        ],
+        "access": [_shallow(c) for c in review.cells],
+        "repositories": [_shallow(r, "policy") for s in stacks for r in s.inventory.repositories],
+        "pullers": [_shallow(p, "policy", "policies") for s in stacks for p in s.inventory.pullers],
         "grants": sorted(g for s in stacks for g in s.inventory.grants),
-        "guardrails": {"pack": review.guardrails_pack, "findings": [asdict(f) for f in review.findings]},
+        "guardrails": {"pack": review.guardrails_pack, "findings": [_shallow(f) for f in review.findings]},
         "diff": None if review.diff is None else asdict(review.diff),
     }
 

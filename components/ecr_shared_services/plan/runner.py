@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Collection, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from ecr_shared_services.plan.inventory import Inventory, inventory
 from ecr_shared_services.plan.project import Project, StackConfig, load_project, shown
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.stack_error import CRASHED, CYCLE, TIMED_OUT, WAITING, stack_error
+from ecr_shared_services.plan.stack_names import stack_key
 
 ORGANIZATION = "organization"
 # Default CPU-time limit: a floor, plus time in proportion to the input. Measured on a 2-core machine: a
@@ -131,7 +133,20 @@ def run_stack(
     plan_stacks: tuple[str, ...] | None = None,
 ) -> StackPlan:
     """Run one stack's real program in a fresh process under the mock runtime."""
-    request: dict[str, Any] = {
+    request = worker_request(project, stack, stack_outputs, organization, failed_stacks, plan_stacks)
+    return run_stack_reading(project, stack, request, limits)[0]
+
+
+def worker_request(
+    project: Project,
+    stack: StackConfig,
+    stack_outputs: dict[str, dict[str, Any]],
+    organization: str = ORGANIZATION,
+    failed_stacks: tuple[str, ...] = (),
+    plan_stacks: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
+    """What a worker is asked: the stack, its config, and the outputs of the stacks it may read."""
+    return {
         "project": project.name,
         "stack": stack.name,
         "main": str(project.main),
@@ -143,17 +158,25 @@ def run_stack(
         "failed_stacks": list(failed_stacks),
         "organization": organization,
     }
+
+
+def run_stack_reading(
+    project: Project, stack: StackConfig, request: dict[str, Any], limits: Limits, file_bytes: int = 0
+) -> tuple[StackPlan, tuple[str, ...]]:
+    """Run one stack as `run_stack` does, from its worker request; also the stacks (`project/stack`) its
+    program referenced, found or not. `file_bytes`: the size of the output files the request names, part of
+    the stack's input as if they were in the request."""
     text = json.dumps(request)
-    cpu, wall = limits.resolve(len(text))
+    cpu, wall = limits.resolve(len(text) + file_bytes)
     ended = _run_worker(project, stack.name, text, cpu, wall)
     where = shown(stack.path)
     if ended.result is None:
-        return StackPlan(stack.name, stack.account_id, stack.region, (), {}, ended.error, stack.values, (), where)
+        return StackPlan(stack.name, stack.account_id, stack.region, (), {}, ended.error, stack.values, (), where), ()
     resources = tuple(
         Registration(**{**r, "aliases": tuple(r["aliases"])})
         for r in sorted(ended.result["resources"], key=lambda r: (r["name"], r["type"]))
     )
-    return StackPlan(
+    plan = StackPlan(
         stack.name,
         stack.account_id,
         stack.region,
@@ -164,6 +187,7 @@ def run_stack(
         tuple(ended.result.get("warnings") or ()),
         where,
     )
+    return plan, tuple(ended.result.get("referenced_stacks") or ())
 
 
 def _stop(proc: subprocess.Popen[str]) -> str:
@@ -302,6 +326,8 @@ class _Schedule:
     done: dict[str, StackPlan] = field(default_factory=dict)
     # Every stack each stack was found to read: the order of the report.
     reads: dict[str, set[str]] = field(default_factory=dict)
+    # The stacks of the plan each stack's config names: run after them, a guess that saves a wasted run.
+    hints: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def key(self, stack: StackConfig) -> str:
         return f"{self.project.name}/{stack.name}"
@@ -310,8 +336,28 @@ class _Schedule:
         """Pending stacks that wait for nothing still pending."""
         return [s for k, s in sorted(self.pending.items()) if self.waiting.get(k) not in self.pending]
 
-    def record(self, key: str, plan: StackPlan) -> None:
+    def held(self, key: str) -> bool:
+        """Whether the stack's config names a stack still pending (a hint it reads it: see `config_hints`)."""
+        return any(target in self.pending for target in self.hints.get(key, ()))
+
+    def wanted(self, key: str) -> int:
+        """How many pending stacks wait for `key` or name it in their config."""
+        return sum(1 for k in self.pending if k != key and (self.waiting.get(k) == key or key in self.hints.get(k, ())))
+
+    def next_runs(self, running: Collection[str], slots: int) -> list[StackConfig]:
+        """The stacks to start in `slots` free workers: ready ones that no hint holds back, those the most
+        stacks wait for first. When hints hold back every ready stack and nothing runs (hints in a circle,
+        or a wrong guess), the held ones start anyway: their runs find what they really read."""
+        ready = [s for s in self.ready() if self.key(s) not in running]
+        free = [s for s in ready if not self.held(self.key(s))]
+        if not free and not running:
+            free = ready
+        free.sort(key=lambda s: -self.wanted(self.key(s)))  # stable: by name within the same count
+        return free[: max(0, slots)]
+
+    def record(self, key: str, plan: StackPlan, referenced: Iterable[str] = ()) -> None:
         """One run's result: the stack is done, or waits for the stack it found it reads."""
+        self.reads.setdefault(key, set()).update(k for k in referenced if k != key)
         target = plan.error.get("waiting_for") if plan.error and plan.error_kind == WAITING else None
         if target:
             self.wait(key, target)
@@ -366,6 +412,48 @@ class _Schedule:
         return tuple(self.done[k] for k in sorted(self.done, key=lambda k: (self.depth(k), k)))
 
 
+class OutputFiles:
+    """Each planned stack's outputs written once to a file of `directory`, for every worker that may read them:
+    serialising a large registry's outputs into each application's request cost the plan a copy and an
+    encoding per application."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.written: dict[str, tuple[str, int]] = {}  # key -> (path, size)
+
+    def add(self, outputs: dict[str, dict[str, Any]]) -> None:
+        """Write the outputs of the stacks not written yet (called from one thread)."""
+        for key, values in outputs.items():
+            if key not in self.written:
+                path = self.directory / f"{len(self.written)}.json"
+                text = json.dumps(values)
+                path.write_text(text)
+                self.written[key] = (str(path), len(text))
+
+    def named(self, keys: Iterable[str]) -> tuple[dict[str, str], int]:
+        """The files of `keys` by key, and their total size."""
+        found = {k: self.written[k] for k in keys}
+        return {k: path for k, (path, _) in found.items()}, sum(size for _, size in found.values())
+
+
+def config_hints(project: Project, planned: Collection[str]) -> dict[str, frozenset[str]]:
+    """For each stack, the other stacks of `planned` its config names: a top-level string value written as
+    a StackReference would be (`stack`, `project/stack` or `org/project/stack`).
+
+    Only a guess at what the program reads (a value may name a stack for another reason): it orders the
+    runs, and the runs still find every real reference themselves."""
+    hints: dict[str, frozenset[str]] = {}
+    for stack in project.stacks:
+        own = f"{project.name}/{stack.name}"
+        named = {
+            stack_key(value, project.name)
+            for value in stack.values.values()
+            if isinstance(value, str) and value and value.count("/") <= 2
+        }
+        hints[own] = frozenset(k for k in named if k != own and k in planned)
+    return hints
+
+
 # More stacks than this: say on stderr how far the plan is, when stderr is a terminal (or when asked).
 PROGRESS_FROM = 6
 
@@ -404,24 +492,33 @@ def plan_project(
     # Stacks given as files answer references themselves: they are not planned unless selected.
     plan_stacks = tuple(k for k in project_keys(project) if k not in given or k in schedule.pending)
 
-    def run(stack: StackConfig, outputs: dict[str, dict[str, Any]], failed: tuple[str, ...]) -> StackPlan:
-        return run_stack(project, stack, outputs, organization, limits, failed, plan_stacks)
+    def run(stack: StackConfig, outputs: tuple[str, ...], failed: tuple[str, ...]) -> tuple[StackPlan, tuple[str, ...]]:
+        request = worker_request(project, stack, {}, organization, failed, plan_stacks)
+        request["stack_output_files"], file_bytes = files.named(outputs)
+        return run_stack_reading(project, stack, request, limits, file_bytes)
 
-    running: dict[str, Future[StackPlan]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+    schedule.hints = config_hints(project, plan_stacks)
+    workers = max(1, jobs or os.cpu_count() or 1)
+    running: dict[str, Future[tuple[StackPlan, tuple[str, ...]]]] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="shared-registry-outputs-") as shared,
+        ThreadPoolExecutor(max_workers=workers) as pool,
+    ):
+        files = OutputFiles(Path(shared))
         try:
             while schedule.pending:
-                for stack in schedule.ready():
-                    key = schedule.key(stack)
-                    if key not in running:
-                        failed = tuple(schedule.failed)
-                        running[key] = pool.submit(run, stack, dict(schedule.outputs), failed)
+                # Started only when a worker is free: each run gets the outputs known at that moment.
+                for stack in schedule.next_runs(running, workers - len(running)):
+                    files.add(schedule.outputs)
+                    running[schedule.key(stack)] = pool.submit(
+                        run, stack, tuple(schedule.outputs), tuple(schedule.failed)
+                    )
                 if not running:
                     schedule.break_cycles()
                     continue
                 finished, _ = wait(running.values(), return_when=FIRST_COMPLETED)
                 for key in [k for k, future in running.items() if future in finished]:
-                    schedule.record(key, running.pop(key).result())
+                    schedule.record(key, *running.pop(key).result())
                     _progress(schedule, key, progress)
         except BaseException:
             # Interrupted: stop every running worker now; leaving the pool waits for their threads to clean up.

@@ -37,6 +37,7 @@ from ecr_shared_services.plan.mocks import (
 )
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.stack_error import BAD_INPUT, BLOCKED, PROGRAM_ERROR, WAITING, Kind, stack_error
+from ecr_shared_services.plan.stack_names import stack_key
 
 # Between the CPU-time limit's SIGXCPU and the kernel's SIGKILL: time for the stack dump.
 CPU_GRACE_SECONDS = 5
@@ -82,11 +83,50 @@ def _message(exc: BaseException, config: dict[str, str]) -> str:
     return message
 
 
+@dataclasses.dataclass
+class _ReferenceNotingMocks(AwsMocks):
+    """The mocks, noting every stack (`project/stack`) a StackReference of the program names."""
+
+    referenced: list[str] = dataclasses.field(default_factory=list)
+
+    def referenced_outputs(self, target: str) -> dict[str, Any]:
+        self.referenced.append(stack_key(target, self.project))
+        return super().referenced_outputs(target)
+
+
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
+def _sent(registration: Registration) -> dict[str, Any]:
+    """A registration as the result carries it. A StackReference's outputs are the whole outputs of the stack
+    it reads, which the plan already has (that stack's own plan, or a --stack-outputs file): each reading
+    stack sending them back again made the plan hold one more copy per reader (50 MB each for a registry of
+    1,000 repositories x 200 accounts). The reference's other outputs (its name) stay."""
+    if registration.type == STACK_REFERENCE and registration.read:
+        kept = {k: v for k, v in registration.outputs.items() if k != "outputs"}
+        registration = dataclasses.replace(registration, outputs=kept)
+    return dataclasses.asdict(registration)
+
+
+class StackOutputs(dict[str, Any]):
+    """The outputs of the stacks the program may read, by `project/stack`: given in the request, or in a file
+    the runner wrote once for every stack that reads it, read here only when the program references it."""
+
+    def __init__(self, inline: dict[str, Any], files: dict[str, str]) -> None:
+        super().__init__({**dict.fromkeys(files), **inline})
+        self._files = {k: v for k, v in files.items() if k not in inline}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._files:
+            self[key] = json.loads(Path(self._files.pop(key)).read_text())
+        return super().__getitem__(key)
+
+
 def run(request: dict[str, Any]) -> dict[str, Any]:
-    mocks = AwsMocks(
+    mocks = _ReferenceNotingMocks(
         request["account_id"],
         request["region"],
-        request.get("stack_outputs") or {},
+        StackOutputs(request.get("stack_outputs") or {}, request.get("stack_output_files") or {}),
         tuple(request.get("project_stacks") or ()),
         tuple(request.get("failed_stacks") or ()),
         request["project"],
@@ -112,8 +152,10 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             error["waiting_for"] = exc.key
     return {
         "outputs": result.outputs,
-        "resources": [dataclasses.asdict(r) for r in result.registrations],
+        "resources": [_sent(r) for r in result.registrations],
         "error": error,
+        # For the order of the report: every stack this one reads, not only the one it waited for.
+        "referenced_stacks": list(dict.fromkeys(mocks.referenced)),
         "warnings": [
             *unread_config(request["config"], result.config_asked, result.registrations, error is None),
             *deletion_warnings(result.registrations),
