@@ -37,8 +37,19 @@ def consumer_json(consumer: Consumer, partition: str) -> dict[str, Any]:
 
 
 def grants_json(args: SharedRegistryArgs) -> dict[str, list[dict[str, Any]]]:
-    """Repository name → its consumers as JSON-able dicts: the registry stack's `grants` export."""
+    """Repository name → its consumers as JSON-able dicts: the registry stack's `grants` export.
+
+    A consumer that several repositories list (registry-wide ones, and equal ones, which one parse validates
+    into one spec) is rendered once: its entries are one dict, to be read, not changed.
+    """
     partition = args.partition_name
-    return {
-        name: [consumer_json(c, partition) for c in consumers] for name, consumers in effective_consumers(args).items()
-    }
+    rendered: dict[int, dict[str, Any]] = {}
+
+    def entry(consumer: Consumer) -> dict[str, Any]:
+        # Keyed by identity: the specs are frozen and outlive this call (they are `args`').
+        found = rendered.get(id(consumer))
+        if found is None:
+            found = rendered[id(consumer)] = consumer_json(consumer, partition)
+        return found
+
+    return {name: [entry(c) for c in consumers] for name, consumers in effective_consumers(args).items()}
