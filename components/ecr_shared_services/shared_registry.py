@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ecr_shared_services.arguments import SharedRegistryArgsDict
-from ecr_shared_services.policy.grants import effective_consumers, grants_json
+from ecr_shared_services.policy.grants import effective_consumers, grants_json, grants_text
 from ecr_shared_services.policy.lifecycle import lifecycle_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
 from ecr_shared_services.policy.sizing import render_all, to_json
@@ -157,7 +157,7 @@ class SharedRegistry(pulumi.ComponentResource):
                 "repositories": self.repositories,
                 "registry_id": self.registry_id,
                 # Its compact JSON text: the tree has a node per consumer field, each serialized on its own.
-                "grants": rendered.apply(lambda r: to_json(r[1])),
+                "grants": rendered.apply(lambda r: grants_text(r[1])),
                 "policies": self.policies,
             }
         )
