@@ -40,13 +40,15 @@ class Spec(BaseModel):
             raise SpecError(cls.__name__, violations_of(cls, error)) from None
 
 
-# `validated_once`'s memo for the validation under way (validated list type → plain data → item). pydantic calls
-# each nested spec's own `__init__`, which starts a validation of its own without pydantic's context: a
-# context variable reaches them all.
-_MEMO: ContextVar[dict[object, dict[Any, Any]] | None] = ContextVar("validated_once", default=None)
-# JSON-like leaves a memo key may hold. Each leaf is keyed with its type, so that 1, 1.0 and True never
-# stand for one another.
-_LEAVES = (str, int, float, bool, type(None))
+# `validated_once`'s memo for the validation under way, per validated list type: plain data → spec, and the
+# keys of each list object seen. pydantic calls each nested spec's own `__init__`, which starts a validation
+# of its own without pydantic's context: a context variable reaches them all.
+_MEMO: ContextVar[dict[object, tuple[dict[Any, Any], dict[int, Any]]] | None] = ContextVar(
+    "validated_once", default=None
+)
+# The leaves other than strings a memo key may hold. Each is keyed with its type, so that 1, 1.0 and True
+# never stand for one another.
+_LEAVES = (int, float, bool, type(None))
 
 
 @contextmanager
@@ -100,12 +102,16 @@ def validated_once() -> WrapValidator:
         memos = _MEMO.get()
         if memos is None or not isinstance(value, list):
             return handler(value)
-        memo = memos.setdefault(token, {})
-        keys = [_data_key(item) for item in value]
-        if all(key is not None and key in memo for key in keys):
-            return [memo[key] for key in keys]
+        specs, lists = memos.setdefault(token, ({}, {}))
+        # One list object given for many repositories (a YAML alias, a variable) is keyed once: `lists` holds
+        # the list itself, so that its id stays its own while the validation lasts.
+        seen = lists.get(id(value))
+        keys = seen[1] if seen is not None and seen[0] is value else [_data_key(item) for item in value]
+        lists[id(value)] = (value, keys)
+        if all(key is not None and key in specs for key in keys):
+            return [specs[key] for key in keys]
         validated = handler(value)
-        return [item if key is None else memo.setdefault(key, item) for key, item in zip(keys, validated, strict=True)]
+        return [item if key is None else specs.setdefault(key, item) for key, item in zip(keys, validated, strict=True)]
 
     return WrapValidator(validate)
 
