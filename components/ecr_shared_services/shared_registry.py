@@ -9,10 +9,11 @@ import pulumi
 import pulumi_aws as aws
 
 from ecr_shared_services.arguments import SharedRegistryArgsDict
-from ecr_shared_services.policy.grants import effective_consumers, grants_json
+from ecr_shared_services.policy.grants import effective_consumers, grants_json, grants_text
 from ecr_shared_services.policy.lifecycle import lifecycle_policy
 from ecr_shared_services.policy.repository_policy import repository_policy_json
 from ecr_shared_services.policy.sizing import render_all, to_json
+from ecr_shared_services.spec.consumers import Consumer
 from ecr_shared_services.spec.registry import SharedRegistryArgs
 from ecr_shared_services.spec.repository import RepositorySettings
 
@@ -47,16 +48,22 @@ Rendered = tuple[dict[str, str], dict[str, list[dict[str, Any]]]]
 
 def _render(spec: SharedRegistryArgs) -> Rendered:
     partition, region = spec.partition_name, spec.region
+    # A policy is a pure function of its consumers, and a fleet lists the same ones on many repositories (one
+    # parse validates equal consumers into one spec): each distinct list is rendered once. An error is not
+    # kept, so that each repository over the quota is rendered and named on its own.
+    texts: dict[tuple[int, ...], str | None] = {}
+
+    def policy(repository: str, found: list[Consumer]) -> str | None:
+        key = tuple(map(id, found))  # the specs outlive this render: they are `spec`'s
+        if key not in texts:
+            texts[key] = repository_policy_json(found, partition, region, repository, spec.encoding, spec.account_id)
+        return texts[key]
+
     # Every repository's policy is rendered, so that one error names each one over the quota.
-    texts = render_all(
-        {
-            repo: functools.partial(
-                repository_policy_json, found, partition, region, repo, spec.encoding, spec.account_id
-            )
-            for repo, found in effective_consumers(spec).items()
-        }
+    rendered = render_all(
+        {repo: functools.partial(policy, repo, found) for repo, found in effective_consumers(spec).items()}
     )
-    return {repo: text for repo, text in texts.items() if text}, grants_json(spec)
+    return {repo: text for repo, text in rendered.items() if text}, grants_json(spec)
 
 
 def _policy_of(repository: str, texts: dict[str, str]) -> str:
@@ -96,15 +103,21 @@ class SharedRegistry(pulumi.ComponentResource):
         # that come from other resources are checked, and their policies rendered, when they resolve.
         # The rendered values stay plain inside one Output: `Output.from_input` on them would make an Output
         # of every dict, list and string of the grants (the SDK's deep lift), costlier than the resources.
+        # Known now (no deferred ARN), each policy is given to its resource as the plain text it is.
+        known: dict[str, str] | None = None
         if deferred:
             rendered = pulumi.Output.all(*deferred).apply(lambda values: _render(spec.with_role_arns(list(values))))
         else:
             now = _render(spec)
+            known = now[0]
             rendered = pulumi.Output.all().apply(lambda _: now)
         shared = {repo for repo, found in effective_consumers(spec).items() if found}
         settings = {repo.name: repo.settings(spec.defaults) for repo in spec.repositories}
         super().__init__(TYPE_TOKEN, name, None, opts)
         policies = rendered.apply(lambda r: r[0])
+
+        def policy_of(repository: str) -> pulumi.Input[str]:
+            return known[repository] if known is not None else policies.apply(functools.partial(_policy_of, repository))
 
         # One flat Output.all over every repository's attributes: a dict of Outputs of dicts would be lifted
         # (an Output per key and per value) once more.
@@ -122,7 +135,7 @@ class SharedRegistry(pulumi.ComponentResource):
                 aws.ecr.RepositoryPolicy(
                     f"{name}-{repo_name}-policy",
                     repository=repository.name,
-                    policy=policies.apply(functools.partial(_policy_of, repo_name)),
+                    policy=policy_of(repo_name),
                     opts=pulumi.ResourceOptions(parent=self),
                 )
             if repo_settings.lifecycle is not None:
@@ -144,7 +157,7 @@ class SharedRegistry(pulumi.ComponentResource):
                 "repositories": self.repositories,
                 "registry_id": self.registry_id,
                 # Its compact JSON text: the tree has a node per consumer field, each serialized on its own.
-                "grants": rendered.apply(lambda r: to_json(r[1])),
+                "grants": rendered.apply(lambda r: grants_text(r[1])),
                 "policies": self.policies,
             }
         )

@@ -246,25 +246,28 @@ def compact(document: dict[str, Any], registry_account: str | None) -> dict[str,
     return {**document, "Statement": statements}
 
 
-def encode(
-    document: dict[str, Any], encoding: PolicyEncoding, registry_account: str | None, what: str
-) -> dict[str, Any]:
-    """The document in the chosen encoding, within ECR's repository policy quota.
+def encode(document: dict[str, Any], encoding: PolicyEncoding, registry_account: str | None, what: str) -> str:
+    """The text of the document in the chosen encoding, within ECR's repository policy quota.
 
     `auto` keeps the plain form while it fits (documents do not change as a fleet grows until they must),
-    then takes the compact form. Raises PolicySizeError, with the size of each form tried, when the chosen
-    one does not fit.
+    then takes the compact form, which is only built when the plain one does not fit. Raises
+    PolicySizeError, with the size of each form tried, when the chosen one does not fit.
     """
-    tried: dict[str, dict[str, Any]] = {}
-    if encoding in ("auto", "plain"):
-        tried["plain"] = document
-    if encoding in ("auto", "compact"):
-        tried["compact"] = compact(document, registry_account)
-    sizes = {name: measure(to_json(d), REPOSITORY_POLICY) for name, d in tried.items()}
-    for name, found in tried.items():
+    forms: dict[str, Callable[[], dict[str, Any]]] = {
+        "plain": lambda: document,
+        "compact": lambda: compact(document, registry_account),
+    }
+    sizes: dict[str, int] = {}
+    for name in _TRIED[encoding]:
+        text = to_json(forms[name]())
+        sizes[name] = measure(text, REPOSITORY_POLICY)
         if sizes[name] <= REPOSITORY_POLICY.limit:
-            return found
+            return text
     raise _too_large(what, sizes, encoding, registry_account)
+
+
+# The forms each encoding tries, in order: the first that fits is taken.
+_TRIED: dict[str, tuple[str, ...]] = {"auto": ("plain", "compact"), "plain": ("plain",), "compact": ("compact",)}
 
 
 def _too_large(what: str, sizes: dict[str, int], encoding: PolicyEncoding, registry: str | None) -> PolicySizeError:

@@ -9,7 +9,7 @@ from ecr_shared_services.aws.actions import ACCESS_LEVELS, AccessLevel, actions_
 from ecr_shared_services.aws.arns import account_root_arn
 from ecr_shared_services.policy.document import VERSION, Statement, one_or_many
 from ecr_shared_services.policy.encodings import encode
-from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, check_size
+from ecr_shared_services.policy.sizing import REPOSITORY_POLICY, check_total
 from ecr_shared_services.spec.consumers import (
     AccountConsumer,
     Consumer,
@@ -161,10 +161,11 @@ def repository_policy_json(
     document = repository_policy(consumers, partition, region)
     if document is None:
         return None
-    document = encode(document, encoding, registry_account, f"the repository policy of {repository!r}")
-    return check_size(
-        document,
+    text = encode(document, encoding, registry_account, f"the repository policy of {repository!r}")
+    check_total(
+        [text],
         REPOSITORY_POLICY,
         f"the repository policy of {repository!r}",
         "grant an organization or OU instead of many accounts, or use account consumers instead of many role names",
     )
+    return text

@@ -7,10 +7,12 @@ unknown field, a wrong type) become `Violation`s too, each with its code, in `vi
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import ErrorDetails
 
 from ecr_shared_services.errors import SpecError, Violation
@@ -23,7 +25,8 @@ class Spec(BaseModel):
 
     def __init__(self, /, **data: Any) -> None:
         try:
-            super().__init__(**data)
+            with _one_validation():
+                super().__init__(**data)
         except ValidationError as error:
             raise SpecError(type(self).__name__, violations_of(type(self), error)) from None
 
@@ -31,9 +34,86 @@ class Spec(BaseModel):
     def parse(cls, data: Any) -> Any:
         """Validate plain data (dicts from YAML or stack config) into this spec, raising SpecError."""
         try:
-            return cls.model_validate(data)
+            with _one_validation():
+                return cls.model_validate(data)
         except ValidationError as error:
             raise SpecError(cls.__name__, violations_of(cls, error)) from None
+
+
+# `validated_once`'s memo for the validation under way, per validated list type: plain data → spec, and the
+# keys of each list object seen. pydantic calls each nested spec's own `__init__`, which starts a validation
+# of its own without pydantic's context: a context variable reaches them all.
+_MEMO: ContextVar[dict[object, tuple[dict[Any, Any], dict[int, Any]]] | None] = ContextVar(
+    "validated_once", default=None
+)
+# The leaves other than strings a memo key may hold. Each is keyed with its type, so that 1, 1.0 and True
+# never stand for one another.
+_LEAVES = (int, float, bool, type(None))
+
+
+@contextmanager
+def _one_validation() -> Iterator[None]:
+    """The memo of the outermost validation under way, or a new one for as long as this one lasts."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _data_key(value: Any) -> Any:
+    """A hashable key equal for equal plain data (dicts, lists, JSON-like leaves), or None for anything
+    else (a pulumi Output, a model instance), which is then validated as given."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if isinstance(value, dict):
+        items: list[Any] = [dict]
+        for key, item in value.items():
+            found = _data_key(item)
+            if type(key) is not str or found is None:
+                return None
+            items.append((key, found))
+        return tuple(items)
+    if isinstance(value, (list, tuple)):
+        keys: list[Any] = [kind]
+        for item in value:
+            found = _data_key(item)
+            if found is None:
+                return None
+            keys.append(found)
+        return tuple(keys)
+    return (kind, value) if kind in _LEAVES else None
+
+
+def validated_once() -> WrapValidator:
+    """A validator for a list of specs that, within one validation, validates each distinct item once.
+
+    Equal plain data gives equal frozen specs, so an item equal to one validated earlier in the same parse is
+    that spec itself (fleets repeat the same consumers on every repository). A list with any new item, or any
+    item that is not plain data, is validated whole, as without this validator: errors keep their paths.
+    """
+    token = object()
+
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        memos = _MEMO.get()
+        if memos is None or not isinstance(value, list):
+            return handler(value)
+        specs, lists = memos.setdefault(token, ({}, {}))
+        # One list object given for many repositories (a YAML alias, a variable) is keyed once: `lists` holds
+        # the list itself, so that its id stays its own while the validation lasts.
+        seen = lists.get(id(value))
+        keys = seen[1] if seen is not None and seen[0] is value else [_data_key(item) for item in value]
+        lists[id(value)] = (value, keys)
+        if all(key is not None and key in specs for key in keys):
+            return [specs[key] for key in keys]
+        validated = handler(value)
+        return [item if key is None else specs.setdefault(key, item) for key, item in zip(keys, validated, strict=True)]
+
+    return WrapValidator(validate)
 
 
 def refuse(violations: Iterable[Violation]) -> None:

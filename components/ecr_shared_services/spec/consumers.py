@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import parse_principal_arn, role_arn
 from ecr_shared_services.errors import Violation
-from ecr_shared_services.spec.base import Spec, listed_twice, refuse
+from ecr_shared_services.spec.base import Spec, listed_twice, refuse, validated_once
 from ecr_shared_services.spec.identifiers import AccountId, IamPath, OrganizationId, OrgPath, Region, RoleName
 
 DESCRIPTION = Field(
@@ -248,3 +248,6 @@ DEFERRED_ARN_FIELDS: dict[str, str] = {"role": "role_arns", "lambda": "deployer_
 Consumer = Annotated[
     AccountConsumer | RoleConsumer | OrganizationConsumer | LambdaConsumer, Field(discriminator="kind")
 ]
+# A list of consumers: within one parse, each distinct consumer is validated once, however many
+# repositories list it.
+Consumers = Annotated[list[Consumer], validated_once()]

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from ecr_shared_services.errors import Violation
 from ecr_shared_services.spec.base import Spec, refuse
-from ecr_shared_services.spec.consumers import DEFERRED_ARN_FIELDS, Consumer, LambdaConsumer
+from ecr_shared_services.spec.consumers import DEFERRED_ARN_FIELDS, Consumer, Consumers, LambdaConsumer
 from ecr_shared_services.spec.identifiers import (
     AccountId,
     PartitionName,
@@ -36,7 +36,7 @@ class SharedRegistryArgs(Spec):
     defaults: RepositorySettings = Field(
         default_factory=RepositorySettings, description="Settings every repository inherits."
     )
-    consumers: list[Consumer] = Field(
+    consumers: Consumers = Field(
         default_factory=list, description="Consumers granted on every repository that is not private."
     )
     repositories: list[RepositorySpec] = Field(description="The repositories, each with a unique name.")

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from ecr_shared_services.errors import Violation
 from ecr_shared_services.spec.base import Spec, refuse
-from ecr_shared_services.spec.consumers import Consumer
+from ecr_shared_services.spec.consumers import Consumers
 from ecr_shared_services.spec.identifiers import RepositoryName
 
 TagMutability = Literal["IMMUTABLE", "MUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"]
@@ -145,7 +145,7 @@ class RepositorySpec(RepositorySettings):
     """One repository: its name, who may use it, and any settings that differ from the registry's."""
 
     name: RepositoryName
-    consumers: list[Consumer] = Field(
+    consumers: Consumers = Field(
         default_factory=list, description="Consumers of this repository, on top of the registry-wide ones."
     )
     private: bool = Field(
