@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.fleets import REGION, REGISTRY_ACCOUNT, ROLE_NAME, account, registry_args, repository_name
+from bench.fleets import REGION, REGISTRY_ACCOUNT, ROLE_NAME, account, registry_args, repository_name, sizes
 from ecr_shared_services.plan.mock_runtime import MockRun, run_under_mocks
 from ecr_shared_services.plan.mocks import AwsMocks
 
@@ -86,7 +86,6 @@ def application_seconds(repositories: int, accounts: int, repeat: int = 3) -> tu
 
 
 if __name__ == "__main__":
-    for arg in sys.argv[1:] or ["100x50"]:
-        repos, accts = (int(n) for n in arg.split("x"))
+    for repos, accts in sizes(None, "One application stack reading a registry's exports", "100x50").sizes:
         seconds, size = application_seconds(repos, accts)
         print(f"registry {repos} x {accts} ({size:,} characters of exports): application {seconds:.2f} s")

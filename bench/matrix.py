@@ -12,7 +12,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from bench.fleets import REGION, REGISTRY_ACCOUNT, account, repository_name
+from bench.fleets import REGION, REGISTRY_ACCOUNT, account, repository_name, sizes
 from bench.planned_stacks import puller_stack, registry_stack
 from ecr_shared_services.access import Policies, RequestContext, evaluate_access
 from ecr_shared_services.aws.arns import RepositoryRef, role_arn
@@ -95,12 +95,10 @@ def matrix_timing(roles: int, repositories: int, repeat: int = 3) -> MatrixTimin
 
 
 if __name__ == "__main__":
-    import sys
-
-    roles, repos = (int(n) for n in (sys.argv[1:] or ["500x2000"])[0].split("x"))
-    found = matrix_timing(roles, repos, repeat=1)
-    print(
-        f"{found.roles} roles x {found.repositories} repositories: {found.seconds:.2f} s, "
-        f"{found.cells / found.seconds:,.0f} cells/s, {found.allowed} allowed; "
-        f"full evaluator {found.full_evaluator_us:,.0f} us/cell"
-    )
+    for roles, repos in sizes(None, "The access matrix of ROLESxREPOSITORIES", "500x2000").sizes:
+        found = matrix_timing(roles, repos, repeat=1)
+        print(
+            f"{found.roles} roles x {found.repositories} repositories: {found.seconds:.2f} s, "
+            f"{found.cells / found.seconds:,.0f} cells/s, {found.allowed} allowed; "
+            f"full evaluator {found.full_evaluator_us:,.0f} us/cell"
+        )

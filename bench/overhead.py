@@ -18,7 +18,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from bench.fleets import REGION, REGISTRY_ACCOUNT, registry_args
+from bench.fleets import REGION, REGISTRY_ACCOUNT, registry_args, sizes
 from ecr_shared_services import SharedRegistry, SharedRegistryArgs
 from ecr_shared_services.plan.mock_runtime import MockRun, run_under_mocks
 from ecr_shared_services.plan.mocks import AwsMocks
@@ -157,13 +157,17 @@ def overhead(repositories: int, accounts: int, repeat: int = 3, *, equal: bool =
     )
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str] | None = None) -> None:
     """`python -m bench.overhead [--equal-lists] [REPOSxACCOUNTS ...]`: one line per size."""
-    equal = "--equal-lists" in argv
-    sizes = [tuple(int(n) for n in arg.split("x")) for arg in argv if arg != "--equal-lists"] or [(200, 5), (200, 50)]
-    for repos, accts in sizes:
-        found = overhead(repos, accts, equal=equal)
-        lists = " (equal consumer lists)" if equal else ""
+    args = sizes(
+        argv,
+        "SharedRegistry against the same resources as plain pulumi_aws, under the same mocks",
+        "200x50",
+        equal_lists="give each repository its own equal consumer list (as parsed from YAML), not one shared list",
+    )
+    for repos, accts in args.sizes:
+        found = overhead(repos, accts, equal=args.equal_lists)
+        lists = " (equal consumer lists)" if args.equal_lists else ""
         print(
             f"{repos} x {accts}{lists}: ours {found.ours:.2f} s, plain {found.plain:.2f} s, {found.ratio:.2f}x"
             f" (CPU: ours {found.ours_cpu:.2f} s, plain {found.plain_cpu:.2f} s, {found.cpu_ratio:.2f}x)"
@@ -171,6 +175,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
-    main(sys.argv[1:])
+    main()
