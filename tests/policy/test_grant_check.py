@@ -89,3 +89,31 @@ def test_missing_repository_and_every_problem_in_one_error() -> None:
     message = str(caught.value)
     assert message.startswith("2 of the requested repositories cannot be pulled by this role:")
     assert "repository 'nope' does not exist in registry stack acme/ecr-shared-services/registry" in message
+
+
+def _one_by_one(**kwargs: Any) -> list[str]:
+    """The same check made one repository at a time, so that nothing is shared between repositories."""
+    names = kwargs.pop("repository_names")
+    return [problem for name in names for problem in missing_grants(**kwargs, repository_names=[name])]
+
+
+def test_repositories_sharing_one_policy_text_get_each_its_own_verdict() -> None:
+    # The check parses a shared repository policy text once and keeps that side's verdicts; a repository's
+    # verdict must still be its own: here the identity policy names the first of two repositories that share
+    # one text but not the second, and the third has another text that does not grant this role.
+    arns = {f"service-{i}": REPOSITORY_ARN.replace(REPOSITORY, f"service-{i}") for i in range(3)}
+    shared = repository_policy_json([ROLE], "aws", REGION, "service-0")
+    other = repository_policy_json([RoleConsumer(account_id="999999999999", role_names=["x"])], "aws", REGION, "s")
+    kwargs: dict[str, Any] = {
+        "registry_stack": "acme/ecr-shared-services/registry",
+        "repositories": {name: {"name": name, "arn": arn, "url": "x"} for name, arn in arns.items()},
+        "repository_policies": {"service-0": shared, "service-1": shared, "service-2": other},
+        "repository_names": list(arns),
+        "identity_policy": identity_policy(list(arns.values())[:1] + list(arns.values())[2:]),
+        "puller": Puller(APPLICATION_ACCOUNT, "ecsTaskExecutionRole"),
+    }
+    problems = missing_grants(**kwargs)
+    assert problems == _one_by_one(**kwargs)
+    assert [p.split(" on resource: ")[1].split(" ")[0] for p in problems] == [arns["service-1"], arns["service-2"]]
+    assert "The identity side refuses" in problems[0]
+    assert "The repository policy side refuses" in problems[1]

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecr_shared_services.access.context import RequestContext
+from ecr_shared_services.access.decision import ResourceSideMemo
+from ecr_shared_services.access.errors import AccessInputError, PolicyFormatError
 from ecr_shared_services.access.evaluator import evaluate_access
 from ecr_shared_services.access.grammar import Policy, as_policy
 from ecr_shared_services.access.question import Policies
@@ -70,6 +72,26 @@ def _missing_repository(name: str, registry_stack: str, repositories: Mapping[st
     )
 
 
+class _SharedRepositoryPolicies:
+    """Repository policy texts parsed once each (under the name evaluate_access gives them), with one memo of
+    the repository side's verdicts. A text that does not parse is handed on as text: the evaluator then says
+    what it says of it for each repository."""
+
+    def __init__(self) -> None:
+        self.memo = ResourceSideMemo()
+        self._parsed: dict[str, Policy | str] = {}
+
+    def policy(self, text: str | None) -> Policy | str | None:
+        if not text:
+            return text
+        if text not in self._parsed:
+            try:
+                self._parsed[text] = as_policy(text, "repository policy", "resource")
+            except (PolicyFormatError, AccessInputError):
+                self._parsed[text] = text
+        return self._parsed[text]
+
+
 def missing_grants(
     *,
     registry_stack: str,
@@ -85,6 +107,8 @@ def missing_grants(
     context = RequestContext(org_id=puller.organization_id, no_organization=puller.organization_id is None)
     # Parsed at its first use, once for every repository, under the name evaluate_access would give it.
     identity: Policy | None = None
+    # A registry's repositories often share one policy text: parsed once, its side's verdicts found once.
+    shared = _SharedRepositoryPolicies()
     for name in repository_names:
         if name not in repositories:
             problems.append(_missing_repository(name, registry_stack, repositories))
@@ -94,9 +118,10 @@ def missing_grants(
         report = evaluate_access(
             role_arn(repository.partition, puller.account_id, puller.role_name, puller.role_path),
             repository,
-            Policies(identity=[identity], repository=repository_policies.get(name)),
+            Policies(identity=[identity], repository=shared.policy(repository_policies.get(name))),
             context=context,
             access=puller.access,
+            resource_memo=shared.memo,
         )
         if not report.allowed:
             shared_with_org = "aws:PrincipalOrg" in (repository_policies.get(name) or "")
