@@ -19,6 +19,7 @@ from bench.fleets import ROLE_NAME
 from ecr_shared_services.policy.sizing import REPOSITORY_POLICY
 
 CDK_DIR = Path(__file__).resolve().parent / "cdk"
+ROOT = CDK_DIR.parents[1]
 # Node's default heap ceiling is below what the largest fleet needs; this lifts it, it does not reserve it.
 NODE_FLAGS = ("--max-old-space-size=8192",)
 # (repositories, accounts, application stacks); the other accounts' roles are imported by ARN.
@@ -54,12 +55,17 @@ class Synth:
         return sum(size > REPOSITORY_POLICY.limit for size in self.sizes)
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the project when under it (bench/cdk/node_modules), else as it is."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def unavailable(directory: Path = CDK_DIR) -> str | None:
     """Why CDK cannot be measured here (no node, or aws-cdk-lib not installed), or None when it can."""
     if shutil.which("node") is None:
         return "`node` is not on the PATH"
     if not (directory / "node_modules" / "aws-cdk-lib" / "package.json").is_file():
-        return f"aws-cdk-lib is not installed in {directory.name}/node_modules"
+        return f"aws-cdk-lib is not installed in {_shown(directory / 'node_modules')}"
     return None
 
 

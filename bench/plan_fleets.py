@@ -251,7 +251,7 @@ def table(results: list[FleetResult]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("fleets", nargs="*", type=Fleet.parse, help="REPOSxACCOUNTS:APPSxPULLS (default: the four)")
+    parser.add_argument("fleets", nargs="*", type=Fleet.parse, help="REPOSxACCOUNTS:APPSxPULLS (default: FLEETS)")
     parser.add_argument("--quick", action="store_true", help="skip the largest default fleet")
     parser.add_argument("--repeat", type=int, default=1, help="plans per fleet (the median is reported)")
     options = parser.parse_args(argv)

@@ -102,7 +102,16 @@ class IdentityPolicyOverflowError(PolicySizeError):
         ValueError.__init__(
             self,
             f"{self.code} {self.document}: {repositories:,} repositories do not fit, only {fit:,} do "
-            f"({first_fit:,} in the first policy, then up to {per_managed:,} in each of {managed_allowed} managed "
-            f"policies, max_managed_policies). Named in one document they take {size:,} characters, over the "
-            f"{limit:,} of {quota}. Options: {listed}.",
+            f"({_where_they_fit(first_fit, per_managed, managed_allowed)}). Named in one document they take "
+            f"{size:,} characters; {quota} hold {limit:,} in all, less each policy's own statements. "
+            f"Options: {listed}.",
         )
+
+
+def _where_they_fit(first_fit: int, per_managed: int, managed_allowed: int) -> str:
+    if managed_allowed == 0:
+        return f"{first_fit:,} in the first policy, and max_managed_policies is 0"
+    return (
+        f"{first_fit:,} in the first policy, then up to {per_managed:,} in each of {managed_allowed} managed "
+        f"policies, max_managed_policies"
+    )

@@ -154,12 +154,12 @@ def test_when_nothing_fits_the_error_names_the_role_the_counts_the_quotas_and_th
     assert "only 1,133 do (163 in the first policy, then up to 97 in each of 10 managed policies" in text
     assert error.size > error.limit == ROLE_INLINE_POLICIES.limit + 10 * MANAGED_POLICY.limit
     assert error.quota == "IAM inline policies per role (total) + 10 x IAM managed policy"
-    for option in ("namespaces: [team-a]", "at most 20", "max_managed_policies", "several roles"):
+    for option in ("namespaces: [team-a]", "can raise it to 20", "max_managed_policies", "several roles"):
         assert option in text, option
     # At 20 the quota-increase option is gone; with Outputs, the bound is an option.
     with pytest.raises(IdentityPolicyOverflowError) as raised:
         plan_for(role([_Later() for _ in range(400)], max_managed_policies=20), "r")
-    assert "at most 20" not in str(raised.value)
+    assert "can raise it to 20" not in str(raised.value)
     assert "max_repository_arn_length" in str(raised.value)
 
 
@@ -250,3 +250,29 @@ def test_the_managed_policy_setting_stays_within_what_iam_allows() -> None:
             role(arns(1), max_managed_policies=bad)
         assert [(v.code, v.field) for v in raised.value.violations] == [("ESS005", "max_managed_policies")]
     assert role(arns(1)).max_managed_policies == 10
+
+
+def test_the_overflow_message_claims_no_excess_the_figures_do_not_show() -> None:
+    # 1,134 repositories: one document naming them all (69,458 characters) is within the policies' total room,
+    # yet they do not fit, since each policy holds whole ARNs after its own statements.
+    with pytest.raises(IdentityPolicyOverflowError) as raised:
+        plan_for(role(arns(1_134)), "ecsTaskExecutionRole")
+    error, text = raised.value, str(raised.value)
+    assert error.size < error.limit
+    assert "over the" not in text
+    assert f"hold {error.limit:,} in all, less each policy's own statements" in text
+    with pytest.raises(IdentityPolicyOverflowError) as none_allowed:
+        plan_for(role(arns(200), max_managed_policies=0), "ecsTaskExecutionRole")
+    assert "163 in the first policy, and max_managed_policies is 0" in str(none_allowed.value)
+    assert "in each of 0 managed policies" not in str(none_allowed.value)
+    assert "raise max_managed_policies (now 0)" in str(none_allowed.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("max_managed_policies", True), ("max_managed_policies", 21), ("max_repository_arn_length", 10)],
+)
+def test_impossible_settings_are_refused_when_given(field: str, value: object) -> None:
+    with pytest.raises(SpecError) as raised:
+        role(arns(1), **{field: value})
+    assert field in str(raised.value)

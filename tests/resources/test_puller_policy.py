@@ -109,7 +109,7 @@ def test_a_managed_policy_over_its_quota_is_refused() -> None:
     arns = [f"arn:aws:ecr:us-east-1:987654321098:repository/service-{i:04d}" for i in range(100)]
     # One managed policy allowed: the first, which cannot hold 100 repositories.
     result = run({"role": "r", "repository_arns": arns, "attach_as": "managed", "max_managed_policies": 1})
-    assert "over the 6,144 of IAM managed policy + 0 x IAM managed policy" in str(result.error)
+    assert "IAM managed policy + 0 x IAM managed policy hold 6,144 in all" in str(result.error)
     assert not result.of_type(MANAGED) and not result.of_type(ATTACHMENT)
 
 

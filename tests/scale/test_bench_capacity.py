@@ -63,7 +63,7 @@ def test_cdk_capacity_is_the_most_accounts_whose_policy_is_within_the_quota() ->
 
 
 def test_cdk_is_not_measured_without_its_modules(tmp_path: Path) -> None:
-    assert unavailable(tmp_path) == "aws-cdk-lib is not installed in " + tmp_path.name + "/node_modules"
+    assert unavailable(tmp_path) == f"aws-cdk-lib is not installed in {tmp_path / 'node_modules'}"
     lines = cdk_lines(Ours(plain=114, compact=660), quick=True, repeat=1, directory=tmp_path)
     text = "\n".join(lines)
     assert "Not measured" in text and "make bench-cdk" in text

@@ -162,16 +162,16 @@ def _overflow(request: PackingRequest, sizes: _Sizes, slots: list[Slot]) -> Iden
     size = document_size(sizes.first, len(request.lengths), sum(request.lengths))
     room = request.first_room + allowed * MANAGED_POLICY.limit
     options = [
-        "declare the namespaces the role may pull everything under (`namespaces: [team-a]`), and list only the "
-        "repositories outside them",
+        "declare the namespaces the role may pull everything under (`namespaces: [team-a]`, with `registry` set), "
+        "and list only the repositories outside them",
         "split the repositories across several roles",
     ]
     if allowed < MANAGED_POLICIES_MAX:
         options.insert(
             1,
-            f"ask AWS to raise the role's quota of attached managed policies (IAM 'Managed policies per role', "
-            f"at most {MANAGED_POLICIES_MAX}) and set max_managed_policies to the new quota, counting the other "
-            f"policies attached to the role",
+            f"raise max_managed_policies (now {allowed}): IAM's quota of managed policies attached to a role is "
+            f"10 by default and AWS can raise it to {MANAGED_POLICIES_MAX} ('Managed policies per role'); count the "
+            f"other policies attached to the role",
         )
     if request.assumed_bound is not None:
         options.insert(

@@ -179,6 +179,7 @@ class RepositoryAccessArgs(Spec):
     max_managed_policies: int = Field(
         default=10,
         ge=0,
+        strict=True,
         le=20,
         description="How many customer-managed policies this component may attach to the role for repositories "
         "that do not fit its first policy (each holds 6,144 characters). IAM's default quota of managed "
@@ -187,7 +188,8 @@ class RepositoryAccessArgs(Spec):
     )
     max_repository_arn_length: int | None = Field(
         default=None,
-        ge=1,
+        # The shortest ECR repository ARN: arn:aws:ecr: + a 9-character region + : + account + :repository/ + 2.
+        ge=48,
         le=2048,
         description="The longest a repository ARN given as an Output can be, to plan the policies before it "
         "resolves (default: the longest ECR repository ARN, 315 characters). A string ARN is measured exactly.",
