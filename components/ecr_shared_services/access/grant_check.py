@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecr_shared_services.access.context import RequestContext
-from ecr_shared_services.access.decision import ResourceSideMemo
-from ecr_shared_services.access.errors import AccessInputError, PolicyFormatError
 from ecr_shared_services.access.evaluator import evaluate_access
 from ecr_shared_services.access.grammar import Policy, as_policy
 from ecr_shared_services.access.question import Policies
 from ecr_shared_services.access.results import AccessReport
+from ecr_shared_services.access.shared_policies import SharedRepositoryPolicies
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import parse_repository_arn, role_arn
 from ecr_shared_services.errors import AccessNotGrantedError
@@ -72,26 +71,6 @@ def _missing_repository(name: str, registry_stack: str, repositories: Mapping[st
     )
 
 
-class _SharedRepositoryPolicies:
-    """Repository policy texts parsed once each (under the name evaluate_access gives them), with one memo of
-    the repository side's verdicts. A text that does not parse is handed on as text: the evaluator then says
-    what it says of it for each repository."""
-
-    def __init__(self) -> None:
-        self.memo = ResourceSideMemo()
-        self._parsed: dict[str, Policy | str] = {}
-
-    def policy(self, text: str | None) -> Policy | str | None:
-        if not text:
-            return text
-        if text not in self._parsed:
-            try:
-                self._parsed[text] = as_policy(text, "repository policy", "resource")
-            except (PolicyFormatError, AccessInputError):
-                self._parsed[text] = text
-        return self._parsed[text]
-
-
 def missing_grants(
     *,
     registry_stack: str,
@@ -108,7 +87,7 @@ def missing_grants(
     # Parsed at its first use, once for every repository, under the name evaluate_access would give it.
     identity: Policy | None = None
     # A registry's repositories often share one policy text: parsed once, its side's verdicts found once.
-    shared = _SharedRepositoryPolicies()
+    shared = SharedRepositoryPolicies()
     for name in repository_names:
         if name not in repositories:
             problems.append(_missing_repository(name, registry_stack, repositories))

@@ -14,11 +14,9 @@ from ecr_shared_services.access import (
     Caller,
     Policies,
     Policy,
-    PolicyKind,
     RequestContext,
     evaluate_access,
     parse_caller,
-    parse_policy,
     parse_target,
     steps_for,
 )
@@ -30,15 +28,15 @@ from ecr_shared_services.access.grammar import Statement
 # The evaluator's own element matching: the index never judges an action or a resource differently from it.
 from ecr_shared_services.access.matching import action_truth, resource_truth
 from ecr_shared_services.access.results import StepResult
+from ecr_shared_services.access.shared_policies import SharedRepositoryPolicies, parsed_or_none
 from ecr_shared_services.access.truth import Truth
 from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN
 from ecr_shared_services.aws.arns import RepositoryRef
 from ecr_shared_services.plan.inventory import PlannedRepository
 from ecr_shared_services.plan.runner import ProjectPlan, StackPlan
 
-# The names evaluate_access gives unnamed policies: the index's parsed policies carry the same ones.
+# The name evaluate_access gives an unnamed identity policy: the index's parsed one carries the same.
 IDENTITY_NAME = "identity policy #1"
-REPOSITORY_NAME = "repository policy"
 # The first step of a pull that needs a repository grant: when the index proves it is refused, it is the
 # pull's failing step (the token step before it is decided per role).
 FIRST_PULL_STEP = next(action for action, required in steps_for("pull") if required and action != AUTHORIZATION_TOKEN)
@@ -58,15 +56,6 @@ class AccessCell:
     repository_arn: str = ""
 
 
-def _parsed(text: str, name: str, kind: PolicyKind) -> Policy | None:
-    """The policy parsed once for all its cells, or None: then each cell gives the evaluator the text, which
-    raises what it raises today."""
-    try:
-        return parse_policy(text, name, kind)
-    except (PolicyFormatError, AccessInputError):
-        return None
-
-
 def _has_wildcard(pattern: str) -> bool:
     return "*" in pattern or "?" in pattern
 
@@ -84,8 +73,8 @@ class _Repository:
     resource: str = ""  # the ARN the evaluator's requests name (target.arn), computed once
 
     @staticmethod
-    def of(repository: PlannedRepository, texts: dict[str, Policy | None]) -> _Repository:
-        """`texts`: the repository policies parsed so far, by text: a fleet's repositories often share one
+    def of(repository: PlannedRepository, shared: SharedRepositoryPolicies) -> _Repository:
+        """`shared`: the repository policies parsed so far, by text: a fleet's repositories often share one
         text, which is then one Policy object (what the evaluator's ResourceSideMemo looks for)."""
         name, arn, policy_text = repository.name, repository.arn, repository.policy
         try:
@@ -94,9 +83,7 @@ class _Repository:
             target = None
         if not policy_text:
             return _Repository(name, arn, None, target, None, False, target.arn if target else "")
-        if policy_text not in texts:
-            texts[policy_text] = _parsed(policy_text, REPOSITORY_NAME, "resource")
-        policy = texts[policy_text]
+        policy = shared.parsed(policy_text)
         deny = policy is None or any(
             s.effect == "Deny" and action_truth(s, FIRST_PULL_STEP) is not Truth.NO for s in policy.statements
         )
@@ -127,7 +114,7 @@ class _Role:
             caller: Caller | None = parse_caller(arn)
         except (PolicyFormatError, AccessInputError):
             caller = None
-        policy = _parsed(policy_text, IDENTITY_NAME, "identity")
+        policy = parsed_or_none(policy_text, IDENTITY_NAME, "identity")
         exact: set[str] = set()
         wild: list[Statement] = []
         for statement in policy.statements if policy else ():
@@ -188,12 +175,11 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
     """One cell per (puller role, repository) found in the stacks that planned cleanly."""
     cells: list[AccessCell] = []
     planned = [s for s in plan.stacks if s.ok]
-    texts: dict[str, Policy | None] = {}
+    shared = SharedRepositoryPolicies()
     repositories = [
-        _Repository.of(r, texts)
+        _Repository.of(r, shared)
         for r in sorted((r for s in planned for r in s.inventory.repositories), key=lambda r: (r.name, r.arn, r.stack))
     ]
-    memo = ResourceSideMemo()
     for stack in planned:
         context = _context(plan, stack)
         for puller in stack.inventory.pullers:
@@ -201,7 +187,7 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
             requested = set(puller.requested)
             caller = role.caller if role.indexable else None
             for repository in repositories:
-                verdict = (caller and _indexed(role, caller, repository)) or _evaluated(role, repository, memo)
+                verdict = (caller and _indexed(role, caller, repository)) or _evaluated(role, repository, shared.memo)
                 cells.append(
                     AccessCell(
                         stack.stack,
