@@ -1,5 +1,9 @@
 """The plan's runner: how a stack's worker ends (result, program error, crash, timeout) and how it is stopped.
 
+The workers are forks of one server that has imported the SDK (`worker_server.py`): each stack still runs in
+a process of its own, sees nothing another stack's run left behind, and no worker outlives the server. Where
+the server cannot start, the workers start as new interpreters, with the same result.
+
 Each case runs `shared-registry plan` as a subprocess with a deadline (`DEADLINE`) far below the worker's
 default bounds (a CPU-time limit of 120 s or more), so a runner that spins or waits fails the test quickly
 instead of hanging it. A program that stalls records each run in a file, so that "not retried" is checked.
@@ -22,6 +26,7 @@ import pytest
 
 from ecr_shared_services.plan.mock_runtime import program_error
 from ecr_shared_services.plan.runner import CPU_FLOOR_SECONDS, Limits
+from ecr_shared_services.plan.worker_processes import Launcher, WorkerServer
 
 DEADLINE = 60.0
 STACK_CONFIG = (
@@ -203,3 +208,87 @@ def test_sigterm_stops_the_worker_and_removes_the_temporary_directory(tmp_path: 
     with pytest.raises(ProcessLookupError):
         os.kill(worker, 0)
     assert list(scratch.iterdir()) == []
+
+
+# Each run appends a line: whether the SDK's AWS modules were imported before the program imported them, and
+# whether an earlier stack's run left its mark on a module.
+RECORD_STATE = (
+    "import json, sys\n"
+    "preloaded = 'pulumi_aws.ecr' in sys.modules\n"
+    "import pulumi_aws\n"
+    "left_behind = hasattr(pulumi_aws, 'mark_of_an_earlier_stack')\n"
+    "line = {'preloaded': preloaded, 'left_behind': left_behind, 'pid': os.getpid()}\n"
+    "pulumi_aws.mark_of_an_earlier_stack = True\n"
+    "with open(pathlib.Path(__file__).parent / 'state.log', 'a') as f:\n"
+    "    f.write(json.dumps(line) + '\\n')\n"
+    "pulumi_aws.ecr.Repository('r', name='r')\n"
+)
+
+
+def states(project: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (project / "state.log").read_text().splitlines()]
+
+
+def test_each_stack_runs_in_its_own_fork_with_the_sdk_imported_and_nothing_left_by_another(tmp_path: Path) -> None:
+    project = make_project(tmp_path, RECORD_STATE)
+    for name in ("two", "three"):
+        (project / f"Pulumi.{name}.yaml").write_text(STACK_CONFIG)
+    proc = run_plan(project, "--jobs", "1")
+    # The plan fails on guardrails this bare repository breaks; each stack's program ran to its end.
+    assert [s["error"] for s in json.loads(proc.stdout)["stacks"]] == [None] * 3, proc.stderr
+    seen = states(project)
+    assert len(seen) == 3
+    assert all(s["preloaded"] for s in seen), "forked from the server, which imported the AWS modules"
+    assert not any(s["left_behind"] for s in seen), "one stack's module state reached another"
+    assert len({s["pid"] for s in seen}) == 3
+    assert all(s["pid"] != os.getpid() for s in seen)
+
+
+def test_a_worker_whose_server_dies_is_a_crash_and_does_not_run_on(tmp_path: Path) -> None:
+    # The worker's parent is the server: killing it leaves the worker with no one to report its end.
+    project = make_project(
+        tmp_path,
+        "import signal, time\n"
+        "open('worker.pid', 'w').write(str(os.getpid()))\n"
+        "os.kill(os.getppid(), signal.SIGKILL)\n"
+        "time.sleep(600)\n",
+    )
+    started = time.monotonic()
+    proc = run_plan(project)
+    assert time.monotonic() - started < DEADLINE
+    assert proc.returncode == 1
+    error = stack_error(proc)
+    assert (error["type"], error["kind"]) == ("WorkerCrashed", "crashed")
+    assert "could not be followed to its end: the plan's worker server ended while the worker ran" in error["message"]
+    worker = int((project / "worker.pid").read_text())
+    deadline = time.monotonic() + 10
+    if sys.platform.startswith("linux"):  # ended by the kernel with its server (PR_SET_PDEATHSIG)
+        while time.monotonic() < deadline:
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the worker kept running after its server died")
+
+
+def test_when_the_server_never_becomes_ready_workers_start_as_new_interpreters(tmp_path: Path) -> None:
+    project = make_project(tmp_path, RECORD_STATE)
+    with (tmp_path / "server.log").open("w+b") as log:
+        # A "server" that exits at once: it never says it is ready.
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log
+        )
+        server = WorkerServer(proc, log)
+        launcher = Launcher(project, server)
+        try:
+            assert not server.usable()
+            output = tmp_path / "output.txt"
+            worker = launcher.launch(["missing-request.json", str(tmp_path / "result.json")], output)
+            code = worker.wait(DEADLINE)
+        finally:
+            launcher.close()
+    # The spawned worker ran (and failed on its missing request, as a new interpreter would).
+    assert code == 1
+    assert "missing-request.json" in output.read_text()

@@ -19,7 +19,6 @@ import functools
 import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,6 +33,7 @@ from ecr_shared_services.plan.project import Project, StackConfig, load_project,
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.stack_error import CRASHED, CYCLE, TIMED_OUT, WAITING, stack_error
 from ecr_shared_services.plan.stack_names import stack_key
+from ecr_shared_services.plan.worker_processes import Launcher, WorkerProcess, WorkerServer
 
 ORGANIZATION = "organization"
 # Default CPU-time limit: a floor, plus time in proportion to the input. Measured on a 2-core machine: a
@@ -161,14 +161,20 @@ def worker_request(
 
 
 def run_stack_reading(
-    project: Project, stack: StackConfig, request: dict[str, Any], limits: Limits, file_bytes: int = 0
+    project: Project,
+    stack: StackConfig,
+    request: dict[str, Any],
+    limits: Limits,
+    file_bytes: int = 0,
+    launcher: Launcher | None = None,
 ) -> tuple[StackPlan, tuple[str, ...]]:
     """Run one stack as `run_stack` does, from its worker request; also the stacks (`project/stack`) its
     program referenced, found or not. `file_bytes`: the size of the output files the request names, part of
-    the stack's input as if they were in the request."""
+    the stack's input as if they were in the request. `launcher`: how its worker starts (by default, as a
+    new interpreter)."""
     text = json.dumps(request)
     cpu, wall = limits.resolve(len(text) + file_bytes)
-    ended = _run_worker(project, stack.name, text, cpu, wall)
+    ended = _run_worker(project, stack.name, text, cpu, wall, launcher)
     where = shown(stack.path)
     if ended.result is None:
         return StackPlan(stack.name, stack.account_id, stack.region, (), {}, ended.error, stack.values, (), where), ()
@@ -190,20 +196,18 @@ def run_stack_reading(
     return plan, tuple(ended.result.get("referenced_stacks") or ())
 
 
-def _stop(proc: subprocess.Popen[str]) -> str:
-    """End a worker (SIGTERM: it prints its threads' stacks; SIGKILL if it lingers), reap it, return its output."""
-    if proc.poll() is None:
-        proc.terminate()
-    try:
-        output, _ = proc.communicate(timeout=STOP_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        output, _ = proc.communicate()
-    return output or ""
+def _stop(worker: WorkerProcess) -> int | None:
+    """End a worker (SIGTERM: it prints its threads' stacks; SIGKILL if it lingers) and wait until it has ended."""
+    worker.send_signal(signal.SIGTERM)
+    code = worker.wait(STOP_GRACE_SECONDS)
+    if code is None and worker.lost is None:
+        worker.send_signal(signal.SIGKILL)
+        code = worker.wait(None)
+    return code
 
 
 # The worker processes running now, so that an interrupted plan stops them all at once.
-_LIVE: set[subprocess.Popen[str]] = set()
+_LIVE: set[WorkerProcess] = set()
 _LIVE_LOCK = threading.Lock()
 _STOPPING = threading.Event()
 
@@ -213,42 +217,41 @@ def stop_workers() -> None:
     with _LIVE_LOCK:
         _STOPPING.set()
         live = list(_LIVE)
-    for proc in live:
-        if proc.poll() is None:
-            proc.terminate()
+    for worker in live:
+        worker.send_signal(signal.SIGTERM)
 
 
-def _run_worker(project: Project, stack: str, request: str, cpu: float, wall: float) -> WorkerExit:
+def _run_worker(
+    project: Project, stack: str, request: str, cpu: float, wall: float, launcher: Launcher | None = None
+) -> WorkerExit:
+    launcher = launcher or Launcher(project.directory)
     with tempfile.TemporaryDirectory(prefix="shared-registry-plan-") as tmp:
         request_path, result_path = Path(tmp, "request.json"), Path(tmp, "result.json")
+        output_path = Path(tmp, "output.txt")
         request_path.write_text(request)
-        worker = [sys.executable, "-m", "ecr_shared_services.plan.worker", str(request_path), str(result_path)]
         with _LIVE_LOCK:
             if _STOPPING.is_set():
                 return WorkerExit(None, _crashed(stack, "was not started: the plan is stopping", ""))
-            proc = subprocess.Popen(
-                [*worker, f"{cpu:g}"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                errors="replace",
-                cwd=project.directory,
-            )
-            _LIVE.add(proc)
+            worker = launcher.launch([str(request_path), str(result_path), f"{cpu:g}"], output_path)
+            _LIVE.add(worker)
+        code: int | None = None
         try:
-            output, _ = proc.communicate(timeout=wall)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            output, timed_out = _stop(proc), True
+            code = worker.wait(wall)
         finally:
-            # Interrupted (a signal to the plan, Ctrl-C): never leave the worker running on its own.
-            if proc.poll() is None:
-                _stop(proc)
+            # Past its deadline, or interrupted (a signal to the plan, Ctrl-C): never leave the worker running.
+            timed_out = code is None and worker.lost is None
+            if code is None and worker.lost is None:
+                code = _stop(worker)
             with _LIVE_LOCK:
-                _LIVE.discard(proc)
+                _LIVE.discard(worker)
+        output = output_path.read_text(errors="replace") if output_path.exists() else ""
+        if worker.lost is not None:
+            server_said = launcher.server.log_tail() if launcher.server is not None else ""
+            said = f" (it printed: {server_said})" if server_said else ""
+            return WorkerExit(None, _crashed(stack, f"could not be followed to its end: {worker.lost}{said}", output))
         if timed_out:
             return WorkerExit(None, _timed_out(stack, f"its wall-clock deadline of {wall:.0f} s (--timeout)", output))
-        return _ended(stack, proc.returncode, output or "", result_path, cpu)
+        return _ended(stack, code if code is not None else 1, output, result_path, cpu)
 
 
 def _tail(output: str) -> str:
@@ -485,26 +488,60 @@ def plan_project(
     `progress`: a line on stderr as each stack ends: always (True), never (False), or, by default, from six
     stacks up when stderr is a terminal.
     """
-    project = load_project(directory.resolve())
+    directory = directory.resolve()
+    with (
+        tempfile.TemporaryDirectory(prefix="shared-registry-outputs-") as shared,
+        Path(shared, "worker-server.log").open("w+b") as server_log,
+    ):
+        # Started first, so that it imports the SDK while the stacks' configs are read.
+        server = WorkerServer.start(directory, server_log) if (directory / "Pulumi.yaml").is_file() else None
+        launcher = Launcher(directory, server)
+        try:
+            project = load_project(directory)
+            return _plan_stacks(
+                project,
+                launcher,
+                Path(shared),
+                organization,
+                limits,
+                stacks,
+                stack_outputs,
+                organization_id,
+                jobs,
+                progress,
+            )
+        finally:
+            launcher.close()
+
+
+def _plan_stacks(
+    project: Project,
+    launcher: Launcher,
+    shared: Path,
+    organization: str,
+    limits: Limits,
+    stacks: tuple[str, ...],
+    stack_outputs: dict[str, dict[str, Any]] | None,
+    organization_id: str | None,
+    jobs: int | None,
+    progress: bool | None,
+) -> ProjectPlan:
     _STOPPING.clear()
     given = dict(stack_outputs or {})
     schedule = _Schedule(project, dict(given), {f"{project.name}/{s.name}": s for s in _selected(project, stacks)})
     # Stacks given as files answer references themselves: they are not planned unless selected.
     plan_stacks = tuple(k for k in project_keys(project) if k not in given or k in schedule.pending)
+    files = OutputFiles(shared)
 
     def run(stack: StackConfig, outputs: tuple[str, ...], failed: tuple[str, ...]) -> tuple[StackPlan, tuple[str, ...]]:
         request = worker_request(project, stack, {}, organization, failed, plan_stacks)
         request["stack_output_files"], file_bytes = files.named(outputs)
-        return run_stack_reading(project, stack, request, limits, file_bytes)
+        return run_stack_reading(project, stack, request, limits, file_bytes, launcher)
 
     schedule.hints = config_hints(project, plan_stacks)
     workers = max(1, jobs or os.cpu_count() or 1)
     running: dict[str, Future[tuple[StackPlan, tuple[str, ...]]]] = {}
-    with (
-        tempfile.TemporaryDirectory(prefix="shared-registry-outputs-") as shared,
-        ThreadPoolExecutor(max_workers=workers) as pool,
-    ):
-        files = OutputFiles(Path(shared))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         try:
             while schedule.pending:
                 # Started only when a worker is free: each run gets the outputs known at that moment.

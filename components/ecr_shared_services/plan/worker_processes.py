@@ -1,0 +1,217 @@
+"""How the runner starts a stack's worker process and waits for it: forked by the plan's worker server
+(`worker_server.py`, the SDK already imported), or, where fork is not available or the server could not
+start, as a new interpreter. Either way the runner sees the same handle: wait with a deadline, signal,
+the exit code, and what the worker printed (in a file, read once it has ended).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+# How long the server may take to import the SDK before the plan starts its workers the slow way instead.
+SERVER_READY_SECONDS = 60.0
+# After its input is closed, how long the server gets to stop its workers and exit (it gives them 5 s).
+SERVER_EXIT_SECONDS = 15.0
+WORKER_MODULE = "ecr_shared_services.plan.worker"
+
+
+class WorkerProcess(Protocol):
+    """One stack's worker, however it was started."""
+
+    def wait(self, timeout: float | None) -> int | None:
+        """The exit code once it has ended (negative: the signal that ended it); None at the deadline.
+        None also when the process that started it ended first (then `lost` says so)."""
+
+    def send_signal(self, number: int) -> None: ...
+
+    @property
+    def lost(self) -> str | None:
+        """Why the worker's end cannot be known (its server ended), else None."""
+
+
+@dataclass(eq=False)  # hashed by identity: the runner keeps a set of live workers
+class _SpawnedWorker:
+    """A worker started as a new interpreter."""
+
+    proc: subprocess.Popen[bytes]
+
+    def wait(self, timeout: float | None) -> int | None:
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def send_signal(self, number: int) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(number)
+
+    @property
+    def lost(self) -> str | None:
+        return None
+
+
+def spawn(argv: list[str], output: Path, directory: Path) -> WorkerProcess:
+    """A worker as a new interpreter: `python -m ecr_shared_services.plan.worker ARGV...`."""
+    with output.open("wb") as stream:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", WORKER_MODULE, *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            cwd=directory,
+        )
+    return _SpawnedWorker(proc)
+
+
+@dataclass(eq=False)  # hashed by identity: the runner keeps a set of live workers
+class _ForkedWorker:
+    """A worker the server forked: its pid and exit code arrive as messages from the server."""
+
+    server: WorkerServer
+    ident: int
+    started: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event)
+    code: int | None = None
+    why_lost: str | None = None
+
+    def wait(self, timeout: float | None) -> int | None:
+        self.ended.wait(timeout)
+        return self.code
+
+    def send_signal(self, number: int) -> None:
+        if not self.ended.is_set():
+            self.server.send({"signal": self.ident, "number": number})
+
+    @property
+    def lost(self) -> str | None:
+        return self.why_lost
+
+
+class WorkerServer:
+    """The plan's worker server: forks a worker per request and says when each ends."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+        self.proc = proc
+        self.log = log
+        self.lock = threading.Lock()
+        self.workers: dict[int, _ForkedWorker] = {}
+        self.next_ident = 0
+        self.closed = False
+        self.ready = threading.Event()
+        self.reader = threading.Thread(target=self._read, name="worker-server", daemon=True)
+        self.reader.start()
+
+    @staticmethod
+    def start(directory: Path, log: IO[bytes]) -> WorkerServer | None:
+        """A server starting in `directory` (the project's: the workers' working directory and first import
+        root, as for a worker started from scratch); None where fork is not available."""
+        if not hasattr(os, "fork"):
+            return None
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ecr_shared_services.plan.worker_server"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            cwd=directory,
+        )
+        return WorkerServer(proc, log)
+
+    def usable(self) -> bool:
+        """Whether the server has imported what it preloads and still runs (waits for it the first time)."""
+        return self.ready.wait(SERVER_READY_SECONDS) and not self.closed
+
+    def send(self, message: dict[str, Any]) -> None:
+        stdin = self.proc.stdin
+        with self.lock:
+            if self.closed or stdin is None:
+                return
+            try:
+                stdin.write((json.dumps(message) + "\n").encode())
+                stdin.flush()
+            except (BrokenPipeError, OSError):
+                pass  # the server has ended: the reader says so to every worker still waiting
+
+    def fork(self, argv: list[str], output: Path) -> WorkerProcess:
+        with self.lock:
+            self.next_ident += 1
+            worker = _ForkedWorker(self, self.next_ident)
+            self.workers[worker.ident] = worker
+        self.send({"start": worker.ident, "argv": argv, "output": str(output)})
+        return worker
+
+    def _read(self) -> None:
+        stdout = self.proc.stdout
+        assert stdout is not None
+        for line in stdout:
+            message = json.loads(line)
+            if message.get("ready"):
+                self.ready.set()
+                continue
+            with self.lock:
+                worker = self.workers.get(int(message["id"]))
+            if worker is None:
+                continue
+            if "pid" in message:
+                worker.started.set()
+            elif "exit" in message or "error" in message:
+                worker.code = message.get("exit")
+                worker.why_lost = message.get("error")
+                with self.lock:
+                    self.workers.pop(worker.ident, None)
+                worker.ended.set()
+        # End of output: the server has ended (closed by the plan, or killed). No worker still waiting can know.
+        with self.lock:
+            self.closed = True
+            waiting, self.workers = list(self.workers.values()), {}
+        for worker in waiting:
+            worker.why_lost = "the plan's worker server ended while the worker ran"
+            worker.ended.set()
+        self.ready.set()
+
+    def log_tail(self, characters: int = 2000) -> str:
+        """The end of what the server itself printed (why it ended, when it did)."""
+        try:
+            self.log.flush()
+            return Path(self.log.name).read_text(errors="replace")[-characters:].strip()
+        except (OSError, TypeError, ValueError):
+            return ""
+
+    def close(self) -> None:
+        """Close the server's input: it stops and reaps every worker still running, then exits."""
+        with self.lock:
+            stdin, self.proc.stdin = self.proc.stdin, None
+        if stdin is not None:
+            with contextlib.suppress(OSError):
+                stdin.close()
+        try:
+            self.proc.wait(SERVER_EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        self.reader.join(SERVER_EXIT_SECONDS)
+
+
+@dataclass
+class Launcher:
+    """Starts the plan's workers: through its server while the server runs, else each as a new interpreter."""
+
+    directory: Path
+    server: WorkerServer | None = None
+
+    def launch(self, argv: list[str], output: Path) -> WorkerProcess:
+        if self.server is not None and self.server.usable():
+            return self.server.fork(argv, output)
+        return spawn(argv, output, self.directory)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
