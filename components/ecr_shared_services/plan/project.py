@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,38 @@ import yaml
 ACCOUNTS_KEY = "aws:allowedAccountIds"
 # The C loader reads large configs many times faster; both give the same values.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A float as YAML 1.1 (PyYAML) reads one: a dot, and a signed exponent if any. JSON's `1e5` or `1.5e3` is a
+# string there, so a document that has one is read as YAML.
+_YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
+# Text YAML reads differently from JSON or refuses: non-ASCII (YAML folds U+0085, U+2028 and U+2029 as line
+# breaks), tabs and other control characters, and \u escapes (surrogates).
+_NOT_PLAIN_JSON = re.compile(r"[^\n\r\x20-\x7e]|\\u")
+
+
+class _NotAsYaml(ValueError):
+    """A JSON document YAML would read differently."""
+
+
+def _yaml_float(text: str) -> float:
+    if not _YAML_FLOAT.fullmatch(text):
+        raise _NotAsYaml(text)
+    return float(text)
+
+
+def _yaml_constant(text: str) -> Any:
+    raise _NotAsYaml(text)  # NaN, Infinity: not JSON, and strings to YAML
+
+
+def _as_json(text: str) -> Any:
+    """A config written as a JSON object (as programs often write one) read by the JSON parser, which is many
+    times faster than YAML's for the same value; None when the text is not such a document, or when YAML
+    would read some value of it differently."""
+    if not text.lstrip().startswith("{") or _NOT_PLAIN_JSON.search(text):
+        return None
+    try:
+        return json.loads(text, parse_float=_yaml_float, parse_constant=_yaml_constant)
+    except ValueError:  # not JSON (json.JSONDecodeError), or _NotAsYaml
+        return None
 
 
 @dataclass(frozen=True)
@@ -86,6 +119,9 @@ def read_yaml(path: Path) -> Any:
         raise _fail(path, f"is not UTF-8 text (byte {error.start} is {error.object[error.start]:#04x})") from None
     except OSError as error:
         raise _fail(path, f"cannot be read: {error.strerror}") from None
+    as_json = _as_json(text)
+    if as_json is not None:
+        return as_json
     try:
         return yaml.load(text, Loader=_LOADER)  # a safe loader, C or pure Python
     except yaml.YAMLError as error:
