@@ -14,6 +14,7 @@ from example_project import ROOT, run_plan
 
 from ecr_shared_services.plan.markdown import render_markdown
 from ecr_shared_services.plan.mermaid import DETAIL_ACCOUNTS, render_mermaid
+from ecr_shared_services.plan.report import render_json
 
 SCHEMA = json.loads((ROOT / "docs" / "plan.schema.json").read_text())
 
@@ -31,6 +32,15 @@ def test_the_example_plan_is_valid_against_the_published_schema(example: dict[st
     assert (example["schema_version"], example["ok"], example["exit_code"]) == (1, True, 0)
     assert example["guardrails"]["pack"] is not None
     assert [f for f in example["guardrails"]["findings"] if f["level"] == "mandatory"] == []
+
+
+def test_the_json_report_is_the_same_data_with_one_entry_per_line(example: dict[str, Any]) -> None:
+    text = render_json(example)
+    assert json.loads(text) == example
+    lines = {line.strip().rstrip(",") for line in text.splitlines()}
+    # Each stack, cell, grant and finding on a line of its own.
+    for entry in [*example["stacks"], *example["access"], *example["grants"], *example["guardrails"]["findings"]]:
+        assert json.dumps(entry) in lines
 
 
 def test_the_schema_refuses_a_plan_that_breaks_it(example: dict[str, Any]) -> None:

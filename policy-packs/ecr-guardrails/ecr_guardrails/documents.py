@@ -7,6 +7,7 @@ malformed one (see `grammar`) is `Malformed`, and the rules judge only well-form
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +135,19 @@ def read_policy(value: Any, kind: PolicyKind | None = None) -> Document | Malfor
     value = plain(value)
     if value is None or value == "" or is_unknown(value):
         return None  # "" is how a program leaves a policy out (an empty inline policy entry)
+    if isinstance(value, str):
+        return _read_text(value, kind)
+    return _read(value, kind)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_text(text: str, kind: PolicyKind | None) -> Document | Malformed | None:
+    """A policy given as text, read once per text and kind: the registry's repositories usually share one
+    policy text, which several rules read for each repository. The result is frozen, so sharing it is safe."""
+    return _read(text, kind)
+
+
+def _read(value: Any, kind: PolicyKind | None) -> Document | Malformed | None:
     loaded = _load(value)
     if loaded is None or isinstance(loaded, Malformed):
         return loaded

@@ -54,13 +54,44 @@ def _links(child: Resource, prop: str, target: Resource, target_keys: tuple[str,
 # ---------------------------------------------------------------------------------------- registry
 
 
+@dataclass
+class _LinkIndex:
+    """What `_links(child, prop, target, keys)` says of every child at once, for any target: a stack of N
+    repositories and N lifecycle policies is then checked in N steps, not N x N."""
+
+    dependencies: set[str] = field(default_factory=set)  # URNs some child's prop depends on
+    values: set[str] = field(default_factory=set)  # the known string values of the prop
+    blind: bool = False  # some child's value is unknown with no dependency recorded: cannot tell for any target
+
+    @staticmethod
+    def of(children: list[Resource], prop: str) -> _LinkIndex:
+        index = _LinkIndex()
+        for child in children:
+            deps = child.property_dependencies.get(prop, ())
+            index.dependencies.update(deps)
+            value = child.props.get(prop)
+            if is_unknown(value):
+                index.blind = index.blind or not deps
+            elif isinstance(value, str):
+                index.values.add(value)
+        return index
+
+    def may_link(self, target: Resource, target_keys: tuple[str, ...]) -> bool:
+        """Whether `_links` is True or None for some child: linked, or cannot tell."""
+        if self.blind or target.urn in self.dependencies:
+            return True
+        keys = [target.props.get(k) for k in target_keys]
+        if any(isinstance(k, str) and k in self.values for k in keys):
+            return True
+        return bool(self.values) and any(is_unknown(k) for k in keys)
+
+
 def check_lifecycle_present(resources: list[Resource], config: Config) -> list[Finding]:
     """Every repository in the stack has a lifecycle policy, or images pile up without end."""
-    lifecycles = _of_type(resources, LIFECYCLE_POLICY)
+    lifecycles = _LinkIndex.of(_of_type(resources, LIFECYCLE_POLICY), "repository")
     findings: list[Finding] = []
     for repo in _of_type(resources, REPOSITORY):
-        verdicts = [_links(lc, "repository", repo, ("name", "id")) for lc in lifecycles]
-        if True in verdicts or None in verdicts:
+        if lifecycles.may_link(repo, ("name", "id")):
             continue
         findings.append(Finding(
             f"{repo.label} has no aws:ecr/lifecyclePolicy:LifecyclePolicy in this stack: untagged and old "
