@@ -18,6 +18,7 @@ import faulthandler
 import json
 import math
 import os
+import pickle
 import runpy
 import signal
 import sys
@@ -118,7 +119,8 @@ class StackOutputs(dict[str, Any]):
 
     def __getitem__(self, key: str) -> Any:
         if key in self._files:
-            self[key] = json.loads(Path(self._files.pop(key)).read_text())
+            # Written by this plan's runner (OutputFiles), in its private directory: never a file from elsewhere.
+            self[key] = pickle.loads(Path(self._files.pop(key)).read_bytes())
         return super().__getitem__(key)
 
 
