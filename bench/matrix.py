@@ -3,6 +3,13 @@
 The fleet: `repositories` repositories in one registry, each shared (role consumers, default form) with the
 task roles of 5 accounts; `roles` roles spread over 100 accounts, each pulling 10 repositories its account
 is granted. Built directly as a plan (no stack runs), so only the matrix is timed.
+
+With `--requested`, the fleet of the offline plan's benchmark (bench/plan_fleets.py) instead: `roles`
+application roles, each the task execution role of its own account and pulling every one of the
+`repositories`, which are each shared with all those accounts. Every cell is then one a stack asked for (an
+allow), the cells the index cannot decide.
+
+Usage: `python -m bench.matrix [--requested] [ROLESxREPOSITORIES ...]`.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from bench.fleets import REGION, REGISTRY_ACCOUNT, account, repository_name, sizes
+from bench.fleets import REGION, REGISTRY_ACCOUNT, ROLE_NAME, account, repository_name, sizes
 from bench.planned_stacks import puller_stack, registry_stack
 from ecr_shared_services.access import Policies, RequestContext, evaluate_access
 from ecr_shared_services.aws.arns import RepositoryRef, role_arn
@@ -53,6 +60,22 @@ def fleet_plan(roles: int, repositories: int) -> ProjectPlan:
     return ProjectPlan("fleet", (registry, *apps))
 
 
+def requested_plan(roles: int, repositories: int) -> ProjectPlan:
+    """`roles` roles, one per account, each pulling all `repositories`, which are shared with every such role."""
+    names = [repository_name(r) for r in range(repositories)]
+    arns = [RepositoryRef("aws", REGION, REGISTRY_ACCOUNT, n).arn for n in names]
+    consumers = [RoleConsumer(account_id=account(a), role_names=[ROLE_NAME]) for a in range(roles)]
+    registry = registry_stack(
+        "registry", REGISTRY_ACCOUNT, REGION, {n: repository_policy_json(consumers, "aws", REGION, n) for n in names}
+    )
+    policy = json.dumps(identity_policy(arns))
+    apps = [
+        puller_stack(f"app-{a}", account(a), REGION, role_arn("aws", account(a), ROLE_NAME, "/"), policy)
+        for a in range(roles)
+    ]
+    return ProjectPlan("fleet", (registry, *apps))
+
+
 @dataclass(frozen=True)
 class MatrixTiming:
     roles: int
@@ -82,8 +105,9 @@ def full_evaluator_per_cell(plan: ProjectPlan, sample: int = 300) -> float:
     return (time.perf_counter() - start) / sample * 1e6
 
 
-def matrix_timing(roles: int, repositories: int, repeat: int = 3) -> MatrixTiming:
-    plan = fleet_plan(roles, repositories)
+def matrix_timing(roles: int, repositories: int, repeat: int = 3, requested: bool = False) -> MatrixTiming:
+    """The matrix of fleet_plan, or with `requested` of requested_plan (every cell one a stack asked for)."""
+    plan = (requested_plan if requested else fleet_plan)(roles, repositories)
     times, allowed = [], 0
     for _ in range(repeat):
         start = time.perf_counter()
@@ -95,10 +119,17 @@ def matrix_timing(roles: int, repositories: int, repeat: int = 3) -> MatrixTimin
 
 
 if __name__ == "__main__":
-    for roles, repos in sizes(None, "The access matrix of ROLESxREPOSITORIES", "500x2000").sizes:
-        found = matrix_timing(roles, repos, repeat=1)
+    options = sizes(
+        None,
+        "The access matrix of ROLESxREPOSITORIES",
+        "500x2000",
+        requested="every role pulls every repository: every cell is one a stack asked for",
+    )
+    for roles, repos in options.sizes:
+        found = matrix_timing(roles, repos, repeat=1, requested=options.requested)
         print(
-            f"{found.roles} roles x {found.repositories} repositories: {found.seconds:.2f} s, "
-            f"{found.cells / found.seconds:,.0f} cells/s, {found.allowed} allowed; "
+            f"{found.roles} roles x {found.repositories} repositories{' (all requested)' if options.requested else ''}:"
+            f" {found.seconds:.2f} s, {found.cells / found.seconds:,.0f} cells/s, "
+            f"{found.seconds / found.cells * 1e6:.1f} us/cell, {found.allowed} allowed; "
             f"full evaluator {found.full_evaluator_us:,.0f} us/cell"
         )

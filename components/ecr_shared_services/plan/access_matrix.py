@@ -3,12 +3,14 @@
 A matrix of many roles and many repositories is mostly cells where the role's identity policy does not
 name the repository: an index of each role's statements (by action and resource) and of each repository
 policy's Deny statements (by action) decides those, with the evaluator's own matching and message. Every
-other cell, and every cell the index cannot prove, goes to the full evaluator (`evaluate_access`).
+other cell, and every cell the index cannot prove, has the full evaluator's (`evaluate_access`) verdict,
+found once per role for all the repositories that put the same question to it (see `_Role.cell_key`): a
+stack that pulls 1,000 repositories of one registry asks one question, not 1,000.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ecr_shared_services.access import (
     Caller,
@@ -27,7 +29,7 @@ from ecr_shared_services.access.grammar import Statement
 
 # The evaluator's own element matching: the index never judges an action or a resource differently from it.
 from ecr_shared_services.access.matching import action_truth, resource_truth
-from ecr_shared_services.access.results import StepResult
+from ecr_shared_services.access.results import AccessReport, StepResult
 from ecr_shared_services.access.shared_policies import SharedRepositoryPolicies, parsed_or_none
 from ecr_shared_services.access.truth import Truth
 from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN
@@ -40,6 +42,8 @@ IDENTITY_NAME = "identity policy #1"
 # The first step of a pull that needs a repository grant: when the index proves it is refused, it is the
 # pull's failing step (the token step before it is decided per role).
 FIRST_PULL_STEP = next(action for action, required in steps_for("pull") if required and action != AUTHORIZATION_TOKEN)
+# The steps of a pull whose requests name the repository.
+REPOSITORY_STEPS = tuple(action for action, _ in steps_for("pull") if action != AUTHORIZATION_TOKEN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,10 @@ class _Repository:
     policy: Policy | None
     deny_may_apply: bool  # some Deny statement might cover FIRST_PULL_STEP (principal not looked at)
     resource: str = ""  # the ARN the evaluator's requests name (target.arn), computed once
+    # What a verdict of this repository depends on besides the ARN as the identity policy sees it (see
+    # _Role.cell_key); None: the evaluator is asked about this repository every time (its target or its
+    # policy does not parse, and the evaluator is left to say so).
+    question: tuple[str | None, ...] | None = None
 
     @staticmethod
     def of(repository: PlannedRepository, shared: SharedRepositoryPolicies) -> _Repository:
@@ -81,16 +89,70 @@ class _Repository:
             target: RepositoryRef | None = parse_target(arn)
         except (PolicyFormatError, AccessInputError):
             target = None
+        resource = target.arn if target else ""
         if not policy_text:
-            return _Repository(name, arn, None, target, None, False, target.arn if target else "")
+            return _Repository(name, arn, None, target, None, False, resource, _question(target, None, None))
         policy = shared.parsed(policy_text)
         deny = policy is None or any(
             s.effect == "Deny" and action_truth(s, FIRST_PULL_STEP) is not Truth.NO for s in policy.statements
         )
-        return _Repository(name, arn, policy_text, target, policy, deny, target.arn if target else "")
+        question = _question(target, policy, policy_text) if policy is not None else None
+        return _Repository(name, arn, policy_text, target, policy, deny, resource, question)
 
     def policies_for(self, identity: Policy | str) -> Policies:
         return Policies(identity=[identity], repository=self.policy or self.policy_text)
+
+
+def _question(target: RepositoryRef | None, policy: Policy | None, text: str | None) -> tuple[str | None, ...] | None:
+    """What, besides the role and the ARN's match with its identity policy, one cell's verdict depends on.
+
+    The requests of a pull name the caller (the role's), the action, the ARN, and context keys built from the
+    caller, the role's context and the repository's region and account: so the partition, region and account,
+    and the repository policy's text (its side's verdict is a function of the parsed text; of the ARN too
+    when a statement has Resource or NotResource, the rule ResourceSideMemo keys by)."""
+    if target is None:
+        return None
+    names_resources = policy is not None and any(
+        s.resources is not None or s.not_resources is not None for s in policy.statements
+    )
+    return (target.partition, target.region, target.account_id, text, target.arn if names_resources else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """The full evaluator's verdict on a cell, without the ARN its message names: the same for every cell
+    that puts the same question (see _Role.cell_key)."""
+
+    decision: str
+    denied_by: str | None = None
+    message: str | None = None  # a refusal whose message names no repository (the token step's)
+    failing: StepResult | None = None  # else the refused step, whose message names the cell's ARN
+
+    @staticmethod
+    def of(report: AccessReport, caller: Caller, resource: str) -> _Outcome | None:
+        """The report's verdict for reuse, or None when it is not the template's to rebuild: a finding, or a
+        message the template does not give back exactly for this very cell."""
+        if report.findings:
+            return None
+        step = report.failing_step
+        if step is None:
+            outcome = _Outcome(report.decision)
+        elif step.resource == "*":
+            outcome = _Outcome(report.decision, report.denied_by, report.message)
+        else:
+            outcome = _Outcome(report.decision, report.denied_by, failing=step)
+        return (
+            outcome
+            if outcome.verdict(caller, resource) == (report.decision, report.denied_by, report.message)
+            else None
+        )
+
+    def verdict(self, caller: Caller, resource: str) -> tuple[str, str | None, str | None]:
+        step = self.failing
+        if step is None or step.denied_by is None:
+            return self.decision, self.denied_by, self.message
+        message = access_denied_message(caller, step.action, resource, step.denied_by, step.explicit)
+        return self.decision, self.denied_by, message
 
 
 @dataclass
@@ -107,6 +169,10 @@ class _Role:
     wild: tuple[Statement, ...]
     # The token step per region (it names no repository; only the region is in its request context).
     tokens: dict[str, StepResult]
+    # The statements that might cover a step of the pull naming the repository (every one but the token's).
+    pulling: tuple[Statement, ...] = ()
+    # The evaluator's verdicts found so far, by cell_key.
+    outcomes: dict[tuple[object, ...], _Outcome] = field(default_factory=dict)
 
     @staticmethod
     def of(arn: str, policy_text: str, context: RequestContext) -> _Role:
@@ -124,7 +190,12 @@ class _Role:
                 exact.update(statement.resources)
             else:
                 wild.append(statement)
-        return _Role(arn, policy_text, context, caller, policy, frozenset(exact), tuple(wild), {})
+        pulling = tuple(
+            s
+            for s in (policy.statements if policy else ())
+            if any(action_truth(s, action) is not Truth.NO for action in REPOSITORY_STEPS)
+        )
+        return _Role(arn, policy_text, context, caller, policy, frozenset(exact), tuple(wild), {}, pulling)
 
     @property
     def indexable(self) -> bool:
@@ -135,6 +206,19 @@ class _Role:
         if resource in self.exact:
             return True
         return bool(self.wild) and any(resource_truth(s, resource) is not Truth.NO for s in self.wild)
+
+    def cell_key(self, repository: _Repository) -> tuple[object, ...] | None:
+        """The question a cell of an indexable role puts to the evaluator: every input its verdict depends on,
+        the role's own aside (caller, identity policy, context).
+
+        Per step of the pull, the role's side is a function of the request (role, action, resource, context
+        keys): the context keys are in the repository's question (region, account), and the resource
+        counts only through whether each statement's Resource or NotResource covers it (a statement that
+        cannot cover the action never applies). None: the cell is left to the evaluator each time."""
+        if repository.question is None:
+            return None
+        resource = repository.resource
+        return (repository.question, tuple([resource_truth(s, resource) is Truth.YES for s in self.pulling]))
 
     def token(self, target: RepositoryRef) -> StepResult:
         found = self.tokens.get(target.region)
@@ -176,6 +260,7 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
     cells: list[AccessCell] = []
     planned = [s for s in plan.stacks if s.ok]
     shared = SharedRepositoryPolicies()
+    memo = shared.memo
     repositories = [
         _Repository.of(r, shared)
         for r in sorted((r for s in planned for r in s.inventory.repositories), key=lambda r: (r.name, r.arn, r.stack))
@@ -187,7 +272,7 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
             requested = set(puller.requested)
             caller = role.caller if role.indexable else None
             for repository in repositories:
-                verdict = (caller and _indexed(role, caller, repository)) or _evaluated(role, repository, shared.memo)
+                verdict = (caller and _indexed(role, caller, repository)) or _asked(role, caller, repository, memo)
                 cells.append(
                     AccessCell(
                         stack.stack,
@@ -201,18 +286,37 @@ def access_matrix(plan: ProjectPlan) -> list[AccessCell]:
     return cells
 
 
-def _evaluated(
-    role: _Role, repository: _Repository, memo: ResourceSideMemo | None = None
+def _asked(
+    role: _Role, caller: Caller | None, repository: _Repository, memo: ResourceSideMemo
 ) -> tuple[str, str | None, str | None]:
-    """The full evaluator's verdict on one cell."""
-    report = evaluate_access(
+    """The full evaluator's verdict on one cell, found once per question the role puts to it. `caller`: the
+    role's when it is indexable, else None (every cell is then evaluated on its own)."""
+    key = role.cell_key(repository) if caller is not None else None
+    if key is None or caller is None:
+        return _verdict(_evaluated(role, repository, memo))
+    found = role.outcomes.get(key)
+    if found is None:
+        report = _evaluated(role, repository, memo)
+        outcome = _Outcome.of(report, caller, repository.resource)
+        if outcome is None:
+            return _verdict(report)
+        role.outcomes[key] = found = outcome
+    return found.verdict(caller, repository.resource)
+
+
+def _verdict(report: AccessReport) -> tuple[str, str | None, str | None]:
+    return report.decision, report.denied_by, report.message
+
+
+def _evaluated(role: _Role, repository: _Repository, memo: ResourceSideMemo | None = None) -> AccessReport:
+    """The full evaluator's report on one cell."""
+    return evaluate_access(
         role.arn,
         repository.arn,
         repository.policies_for(role.policy or role.policy_text),
         context=role.context,
         resource_memo=memo,
     )
-    return report.decision, report.denied_by, report.message
 
 
 def unexpected_denials(cells: list[AccessCell]) -> list[AccessCell]:
