@@ -1,11 +1,16 @@
 """The application side's two-sided check, evaluated on the real documents."""
 
+import itertools
 import json
 from typing import Any
 
 import pytest
-from seed_examples import APPLICATION_ACCOUNT, REGION, REPOSITORY, REPOSITORY_ARN
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from seed_examples import APPLICATION_ACCOUNT, REGION, REGISTRY_ACCOUNT, REPOSITORY, REPOSITORY_ARN
 
+from ecr_shared_services.access import grant_check
+from ecr_shared_services.access.evaluator import evaluate_access
 from ecr_shared_services.access.grant_check import Puller, check_grants, missing_grants
 from ecr_shared_services.errors import AccessNotGrantedError
 from ecr_shared_services.policy.identity_policy import identity_policy
@@ -117,3 +122,134 @@ def test_repositories_sharing_one_policy_text_get_each_its_own_verdict() -> None
     assert [p.split(" on resource: ")[1].split(" ")[0] for p in problems] == [arns["service-1"], arns["service-2"]]
     assert "The identity side refuses" in problems[0]
     assert "The repository policy side refuses" in problems[1]
+
+
+PULL = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+NAMES = [f"svc-{i}" for i in range(6)]
+
+
+def _arn(name: str, region: str, account: str) -> str:
+    return f"arn:aws:ecr:{region}:{account}:repository/{name}"
+
+
+@st.composite
+def _fleets(draw: st.DrawFn) -> dict[str, Any]:
+    """Repositories in two regions and two accounts under a few shared policy texts (one naming only some
+    ARNs), and an identity policy that names a random part of them over several statements, perhaps with a
+    wildcard, a region condition or a Deny."""
+    places = {
+        n: (draw(st.sampled_from([REGION, "eu-west-1"])), draw(st.sampled_from([REGISTRY_ACCOUNT, "1" * 12])))
+        for n in NAMES
+    }
+    arns = {n: _arn(n, *place) for n, place in places.items()}
+    grant = repository_policy_json([ROLE], "aws", REGION, "x")
+    other = repository_policy_json([RoleConsumer(account_id="999999999999", role_names=["x"])], "aws", REGION, "x")
+    some = sorted(draw(st.sets(st.sampled_from(NAMES))))
+    naming = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{APPLICATION_ACCOUNT}:root"}, "Action": PULL}
+                | ({"Resource": [arns[n] for n in some]} if some else {"NotResource": arns[NAMES[0]]})
+            ],
+        }
+    )
+    texts = [grant, other, naming, None]
+    policies = {n: t for n in NAMES if (t := draw(st.sampled_from(texts))) is not None}
+    named = draw(st.lists(st.sampled_from(NAMES), unique=True))
+    cuts = draw(st.lists(st.integers(0, len(named)), max_size=2))
+    bounds = [0, *sorted(cuts), len(named)]
+    statements: list[dict[str, Any]] = [{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]
+    statements += [
+        {"Effect": "Allow", "Action": PULL, "Resource": [arns[n] for n in named[a:b]]}
+        for a, b in itertools.pairwise(bounds)
+        if b > a
+    ]
+    if draw(st.booleans()):
+        statements.append({"Effect": "Allow", "Action": PULL, "Resource": "arn:aws:ecr:eu-west-1:*:repository/svc-*"})
+    if draw(st.booleans()):
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Action": PULL,
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+            }
+        )
+    if draw(st.booleans()):
+        statements.append(
+            {"Effect": "Deny", "Action": "ecr:BatchGetImage", "Resource": arns[draw(st.sampled_from(NAMES))]}
+        )
+    return {
+        "registry_stack": "acme/ecr-shared-services/registry",
+        "repositories": {n: {"name": n, "arn": arns[n], "url": "x"} for n in NAMES},
+        "repository_policies": policies,
+        "repository_names": draw(st.lists(st.sampled_from(NAMES), min_size=1)),
+        "identity_policy": {"Version": "2012-10-17", "Statement": statements},
+        "puller": Puller(APPLICATION_ACCOUNT, "ecsTaskExecutionRole", access=draw(st.sampled_from(["pull", "push"]))),
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(_fleets())
+def test_repositories_allowed_by_one_evaluation_get_the_verdict_each_would_get_alone(fleet: dict[str, Any]) -> None:
+    # The check evaluates a repository that puts the same question as one already allowed only once
+    # (access/verdict_keys.py); every repository's verdict and message must still be the one it gets alone.
+    assert missing_grants(**fleet) == _one_by_one(**fleet)
+
+
+def test_an_application_pulling_many_repositories_of_one_policy_asks_few_questions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real = evaluate_access
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(str(args[1]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(grant_check, "evaluate_access", counted)
+    names = [f"service-{i:03d}" for i in range(200)]
+    arns = {n: REPOSITORY_ARN.replace(REPOSITORY, n) for n in names}
+    shared = repository_policy_json([ROLE], "aws", REGION, "x")
+    assert shared is not None
+    problems = missing_grants(
+        registry_stack="acme/ecr-shared-services/registry",
+        repositories={n: {"name": n, "arn": a, "url": "x"} for n, a in arns.items()},
+        repository_policies={n: shared for n in names},
+        repository_names=names,
+        identity_policy=identity_policy(list(arns.values())),
+        puller=Puller(APPLICATION_ACCOUNT, "ecsTaskExecutionRole"),
+    )
+    assert problems == []
+    assert len(calls) == 1  # one statement names them all: one question
+
+
+def test_a_repository_policy_that_names_resources_is_asked_about_each_repository() -> None:
+    # One text for both repositories, whose Resource names only the first: the second is refused by it, so the
+    # first one's Allow must not stand for the second (the key holds the ARN when a statement names resources).
+    arns = {n: _arn(n, REGION, REGISTRY_ACCOUNT) for n in ["svc-0", "svc-1"]}
+    naming = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{APPLICATION_ACCOUNT}:root"},
+                    "Action": PULL,
+                    "Resource": [arns["svc-0"]],
+                }
+            ],
+        }
+    )
+    fleet: dict[str, Any] = {
+        "registry_stack": "acme/ecr-shared-services/registry",
+        "repositories": {n: {"name": n, "arn": a, "url": "x"} for n, a in arns.items()},
+        "repository_policies": dict.fromkeys(arns, naming),
+        "repository_names": list(arns),
+        "identity_policy": identity_policy(list(arns.values())),
+        "puller": Puller(APPLICATION_ACCOUNT, "ecsTaskExecutionRole"),
+    }
+    [problem] = missing_grants(**fleet)
+    assert f"on resource: {arns['svc-1']} because no resource-based policy allows" in problem
+    assert [problem] == _one_by_one(**fleet)

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecr_shared_services.access.context import RequestContext
-from ecr_shared_services.access.evaluator import evaluate_access
-from ecr_shared_services.access.grammar import Policy, as_policy
+from ecr_shared_services.access.evaluator import evaluate_access, steps_for
+from ecr_shared_services.access.grammar import Policy, Statement, as_policy
 from ecr_shared_services.access.question import Policies
 from ecr_shared_services.access.results import AccessReport
 from ecr_shared_services.access.shared_policies import SharedRepositoryPolicies
+from ecr_shared_services.access.verdict_keys import identity_question, repository_question, statements_covering
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import parse_repository_arn, role_arn
 from ecr_shared_services.errors import AccessNotGrantedError
@@ -81,11 +82,18 @@ def missing_grants(
     puller: Puller,
 ) -> list[str]:
     """One message per repository this role asks for but could not pull (or push), saying which side
-    refuses and what to change."""
+    refuses and what to change.
+
+    A repository that puts the same question as one already allowed (`verdict_keys.py`: where it is, its policy
+    text, which of the role's statements cover its ARN) is allowed without evaluating it again: an
+    application pulling 1,000 repositories of one registry asks a handful of questions. Every refusal is
+    evaluated on its own, for its own message."""
     problems = []
     context = RequestContext(org_id=puller.organization_id, no_organization=puller.organization_id is None)
     # Parsed at its first use, once for every repository, under the name evaluate_access would give it.
     identity: Policy | None = None
+    covering: tuple[Statement, ...] = ()
+    allowed: set[tuple[object, ...]] = set()
     # A registry's repositories often share one policy text: parsed once, its side's verdicts found once.
     shared = SharedRepositoryPolicies()
     for name in repository_names:
@@ -93,17 +101,29 @@ def missing_grants(
             problems.append(_missing_repository(name, registry_stack, repositories))
             continue
         repository = parse_repository_arn(repositories[name]["arn"])
-        identity = identity or as_policy(dict(identity_policy), "identity policy #1", "identity")
+        if identity is None:
+            identity = as_policy(dict(identity_policy), "identity policy #1", "identity")
+            covering = statements_covering([identity], [a for a, _ in steps_for(puller.access, with_token=False)])
+        text = repository_policies.get(name)
+        policy = shared.policy(text)
+        question = (
+            repository_question(repository, policy, text) if not isinstance(policy, str) else None,
+            identity_question(covering, repository.arn),
+        )
+        if question[0] is not None and question in allowed:
+            continue
         report = evaluate_access(
             role_arn(repository.partition, puller.account_id, puller.role_name, puller.role_path),
             repository,
-            Policies(identity=[identity], repository=shared.policy(repository_policies.get(name))),
+            Policies(identity=[identity], repository=policy),
             context=context,
             access=puller.access,
             resource_memo=shared.memo,
         )
-        if not report.allowed:
-            shared_with_org = "aws:PrincipalOrg" in (repository_policies.get(name) or "")
+        if report.allowed:
+            allowed.add(question)
+        else:
+            shared_with_org = "aws:PrincipalOrg" in (text or "")
             org_hint = (
                 " The repository is shared with an organization: if this account belongs to it, set this "
                 "stack's ecr:organizationId instead."

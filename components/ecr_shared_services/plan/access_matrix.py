@@ -32,6 +32,12 @@ from ecr_shared_services.access.matching import action_truth, resource_truth
 from ecr_shared_services.access.results import AccessReport, StepResult
 from ecr_shared_services.access.shared_policies import SharedRepositoryPolicies, parsed_or_none
 from ecr_shared_services.access.truth import Truth
+from ecr_shared_services.access.verdict_keys import (
+    RepositoryQuestion,
+    identity_question,
+    repository_question,
+    statements_covering,
+)
 from ecr_shared_services.aws.actions import AUTHORIZATION_TOKEN
 from ecr_shared_services.aws.arns import RepositoryRef
 from ecr_shared_services.plan.inventory import PlannedRepository
@@ -78,7 +84,7 @@ class _Repository:
     # What a verdict of this repository depends on besides the ARN as the identity policy sees it (see
     # _Role.cell_key); None: the evaluator is asked about this repository every time (its target or its
     # policy does not parse, and the evaluator is left to say so).
-    question: tuple[str | None, ...] | None = None
+    question: RepositoryQuestion | None = None
 
     @staticmethod
     def of(repository: PlannedRepository, shared: SharedRepositoryPolicies) -> _Repository:
@@ -91,31 +97,25 @@ class _Repository:
             target = None
         resource = target.arn if target else ""
         if not policy_text:
-            return _Repository(name, arn, None, target, None, False, resource, _question(target, None, None))
+            return _Repository(
+                name,
+                arn,
+                None,
+                target,
+                None,
+                False,
+                resource,
+                repository_question(target, None, None) if target else None,
+            )
         policy = shared.parsed(policy_text)
         deny = policy is None or any(
             s.effect == "Deny" and action_truth(s, FIRST_PULL_STEP) is not Truth.NO for s in policy.statements
         )
-        question = _question(target, policy, policy_text) if policy is not None else None
+        question = repository_question(target, policy, policy_text) if policy is not None and target else None
         return _Repository(name, arn, policy_text, target, policy, deny, resource, question)
 
     def policies_for(self, identity: Policy | str) -> Policies:
         return Policies(identity=[identity], repository=self.policy or self.policy_text)
-
-
-def _question(target: RepositoryRef | None, policy: Policy | None, text: str | None) -> tuple[str | None, ...] | None:
-    """What, besides the role and the ARN's match with its identity policy, one cell's verdict depends on.
-
-    The requests of a pull name the caller (the role's), the action, the ARN, and context keys built from the
-    caller, the role's context and the repository's region and account: so the partition, region and account,
-    and the repository policy's text (its side's verdict is a function of the parsed text; of the ARN too
-    when a statement has Resource or NotResource, the rule ResourceSideMemo keys by)."""
-    if target is None:
-        return None
-    names_resources = policy is not None and any(
-        s.resources is not None or s.not_resources is not None for s in policy.statements
-    )
-    return (target.partition, target.region, target.account_id, text, target.arn if names_resources else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,11 +190,7 @@ class _Role:
                 exact.update(statement.resources)
             else:
                 wild.append(statement)
-        pulling = tuple(
-            s
-            for s in (policy.statements if policy else ())
-            if any(action_truth(s, action) is not Truth.NO for action in REPOSITORY_STEPS)
-        )
+        pulling = statements_covering([policy] if policy else [], REPOSITORY_STEPS)
         return _Role(arn, policy_text, context, caller, policy, frozenset(exact), tuple(wild), {}, pulling)
 
     @property
@@ -218,7 +214,7 @@ class _Role:
         if repository.question is None:
             return None
         resource = repository.resource
-        return (repository.question, tuple([resource_truth(s, resource) is Truth.YES for s in self.pulling]))
+        return (repository.question, identity_question(self.pulling, resource))
 
     def token(self, target: RepositoryRef) -> StepResult:
         found = self.tokens.get(target.region)
