@@ -36,11 +36,12 @@ from typing import Any
 
 # Imported for their effect: what a stack's program of this project imports from outside it, so that no
 # worker imports it again.
-import pulumi_aws.ecr  # noqa: F401
+import pulumi_aws.ecr
 import pulumi_aws.iam  # noqa: F401
 
 from ecr_shared_services import puller_policy, puller_role, shared_registry  # noqa: F401
 from ecr_shared_services.plan import worker
+
 # After SIGTERM, how long a worker still running at the end of input gets before SIGKILL.
 STOP_GRACE_SECONDS = 5.0
 
