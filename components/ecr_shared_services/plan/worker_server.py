@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import json
 import os
+import pkgutil
 import selectors
 import signal
 import sys
@@ -34,16 +36,26 @@ import time
 import traceback
 from typing import Any
 
-# Imported for their effect: what a stack's program of this project imports from outside it, so that no
-# worker imports it again.
-import pulumi_aws.ecr
-import pulumi_aws.iam  # noqa: F401
+import pulumi_aws
 
-from ecr_shared_services import puller_policy, puller_role, shared_registry  # noqa: F401
+import ecr_shared_services
 from ecr_shared_services.plan import worker
+
+# The library's packages a stack's program may use; the CLI's and the component provider's are never.
+LIBRARY_SKIPPED = ("ecr_shared_services.cli", "ecr_shared_services.provider", "ecr_shared_services.plan")
 
 # After SIGTERM, how long a worker still running at the end of input gets before SIGKILL.
 STOP_GRACE_SECONDS = 5.0
+
+
+def preload() -> None:
+    """Import what a stack's program of this project imports from outside it, so that no worker imports it
+    again: the AWS provider's ECR and IAM modules (the SDK loads a module's classes at the first use of one of
+    them) and this library's modules."""
+    _first_uses = (pulumi_aws.ecr.Repository, pulumi_aws.iam.Role)
+    for found in pkgutil.walk_packages(ecr_shared_services.__path__, "ecr_shared_services."):
+        if not found.name.startswith(LIBRARY_SKIPPED):
+            importlib.import_module(found.name)
 
 
 def _send(message: dict[str, Any]) -> None:
@@ -200,6 +212,7 @@ class _Server:
 
 
 def main() -> int:
+    preload()
     server = _Server()
     # Objects made by the imports are never freed: keeping the collector off them spares each worker from
     # copying the pages the collector would touch.
