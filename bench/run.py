@@ -122,6 +122,14 @@ def matrix(report: Report, options: argparse.Namespace) -> None:
         f"{found.seconds / found.cells * 1e6:.1f} µs a cell |",
         f"| one full evaluation a cell (sampled) | {found.full_evaluator_us:,.0f} µs a cell: "
         f"{old:,.0f} s for the matrix |",
+    )
+    # The cells a stack asked for, which the index cannot decide: the plan of fleets' shape (bench/matrix.py).
+    roles, repositories = (50, 100) if options.quick else (50, 1000)
+    asked = matrix_timing(roles, repositories, options.repeat, requested=True)
+    report.add(
+        f"| {roles} roles each pulling all {repositories:,} repositories (every cell requested) | "
+        f"{asked.seconds:.2f} s, {asked.seconds / asked.cells * 1e6:.1f} µs a cell; one full evaluation a cell: "
+        f"{asked.full_evaluator_us:,.0f} µs |",
         "",
     )
 
