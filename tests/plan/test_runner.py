@@ -229,6 +229,10 @@ def states(project: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in (project / "state.log").read_text().splitlines()]
 
 
+FORKED = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker server runs on Linux only")
+
+
+@FORKED
 def test_each_stack_runs_in_its_own_fork_with_the_sdk_imported_and_nothing_left_by_another(tmp_path: Path) -> None:
     project = make_project(tmp_path, RECORD_STATE)
     for name in ("two", "three"):
@@ -244,6 +248,7 @@ def test_each_stack_runs_in_its_own_fork_with_the_sdk_imported_and_nothing_left_
     assert all(s["pid"] != os.getpid() for s in seen)
 
 
+@FORKED
 def test_a_worker_whose_server_dies_is_a_crash_and_does_not_run_on(tmp_path: Path) -> None:
     # The worker's parent is the server: killing it leaves the worker with no one to report its end.
     project = make_project(
@@ -262,15 +267,14 @@ def test_a_worker_whose_server_dies_is_a_crash_and_does_not_run_on(tmp_path: Pat
     assert "could not be followed to its end: the plan's worker server ended while the worker ran" in error["message"]
     worker = int((project / "worker.pid").read_text())
     deadline = time.monotonic() + 10
-    if sys.platform.startswith("linux"):  # ended by the kernel with its server (PR_SET_PDEATHSIG)
-        while time.monotonic() < deadline:
-            try:
-                os.kill(worker, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the worker kept running after its server died")
+    while time.monotonic() < deadline:  # ended by the kernel with its server (PR_SET_PDEATHSIG)
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the worker kept running after its server died")
 
 
 def test_when_the_server_never_becomes_ready_workers_start_as_new_interpreters(tmp_path: Path) -> None:

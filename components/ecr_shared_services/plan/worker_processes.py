@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -113,8 +112,10 @@ class WorkerServer:
     @staticmethod
     def start(directory: Path, log: IO[bytes]) -> WorkerServer | None:
         """A server starting in `directory` (the project's: the workers' working directory and first import
-        root, as for a worker started from scratch); None where fork is not available."""
-        if not hasattr(os, "fork"):
+        root, as for a worker started from scratch); None except on Linux: macOS's system libraries are not
+        safe to use in a forked child (Python's multiprocessing starts processes afresh there), and Windows
+        has no fork."""
+        if not sys.platform.startswith("linux"):
             return None
         proc = subprocess.Popen(
             [sys.executable, "-m", "ecr_shared_services.plan.worker_server"],
