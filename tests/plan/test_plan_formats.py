@@ -38,9 +38,13 @@ def test_the_json_report_is_the_same_data_with_one_entry_per_line(example: dict[
     text = render_json(example)
     assert json.loads(text) == example
     lines = {line.strip().rstrip(",") for line in text.splitlines()}
-    # Each stack, cell, grant and finding on a line of its own.
-    for entry in [*example["stacks"], *example["access"], *example["grants"], *example["guardrails"]["findings"]]:
+    # Each resource, cell, grant and finding on a line of its own; a stack's fields each on theirs.
+    resources = [r for stack in example["stacks"] for r in stack["resources"]]
+    for entry in [*resources, *example["access"], *example["grants"], *example["guardrails"]["findings"]]:
         assert json.dumps(entry) in lines
+    for stack in example["stacks"]:
+        assert f'"stack": {json.dumps(stack["stack"])}' in lines
+        assert f'"config_file": {json.dumps(stack["config_file"])}' in lines
 
 
 def test_the_schema_refuses_a_plan_that_breaks_it(example: dict[str, Any]) -> None:

@@ -298,3 +298,58 @@ def test_when_the_server_never_becomes_ready_workers_start_as_new_interpreters(t
     # The spawned worker ran (and failed on its missing request, as a new interpreter would).
     assert code == 1
     assert "missing-request.json" in output.read_text()
+
+
+@FORKED
+def test_a_stopped_server_neither_keeps_a_worker_past_its_deadline_nor_hangs_the_plan(tmp_path: Path) -> None:
+    # The worker stops its parent, the server: its deadline and its end still reach it (a pidfd names it).
+    project = make_project(
+        tmp_path,
+        "import signal, time\n"
+        "open('worker.pid', 'w').write(str(os.getpid()))\n"
+        "os.kill(os.getppid(), signal.SIGSTOP)\n"
+        "time.sleep(600)\n",
+    )
+    started = time.monotonic()
+    proc = run_plan(project, "--timeout", "3")
+    assert time.monotonic() - started < DEADLINE
+    error = stack_error(proc)
+    assert (error["type"], error["kind"]) == ("WorkerTimedOut", "timed-out")
+    assert re.search(r'__main__\.py", line \d+ in <module>', error["message"])  # where it was, on SIGTERM
+    assert runs(project) == 1
+
+
+@FORKED
+def test_sigterm_stops_the_plan_even_when_a_worker_has_stopped_its_server(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path,
+        "import signal, time\n"
+        "open('worker.pid', 'w').write(str(os.getpid()))\n"
+        "os.kill(os.getppid(), signal.SIGSTOP)\n"
+        "time.sleep(600)\n",
+    )
+    plan = subprocess.Popen(
+        [sys.executable, "-m", "ecr_shared_services.cli", "plan", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pid_file = project / "worker.pid"
+    try:
+        started = time.monotonic()
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() - started < DEADLINE:
+            time.sleep(0.1)
+        time.sleep(0.5)  # the server is stopped by now
+        plan.send_signal(signal.SIGTERM)
+        _, err = plan.communicate(timeout=DEADLINE)
+    finally:
+        if plan.poll() is None:
+            plan.kill()
+            plan.communicate()
+            pytest.fail("the plan did not stop on SIGTERM")
+    assert plan.returncode == 128 + signal.SIGTERM, err
+    worker = int(pid_file.read_text())
+    with pytest.raises((FileNotFoundError, ProcessLookupError)):
+        state = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "Z":  # ended; whether init reaps it in a container is not the plan's doing
+            raise ProcessLookupError

@@ -19,8 +19,12 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # string there, so a document that has one is read as YAML.
 _YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
 # Text YAML reads differently from JSON or refuses: non-ASCII (YAML folds U+0085, U+2028 and U+2029 as line
-# breaks), tabs and other control characters, and \u escapes (surrogates).
-_NOT_PLAIN_JSON = re.compile(r"[^\n\r\x20-\x7e]|\\u")
+# breaks), tabs and other control characters, \u escapes (surrogates), and a key whose `:` is on a later line
+# (YAML's simple keys end on their own line; in JSON a quote followed by a line break and `:` ends a key).
+_NOT_PLAIN_JSON = re.compile(r"[^\n\r\x20-\x7e]|\\u|\"[ \r\n]*[\r\n][ \r\n]*:")
+# YAML's simple keys are at most 1,024 characters long; a decoded key of this many is at most 1,002 quoted
+# (each escape left is two characters for one).
+_LONGEST_KEY = 500
 
 
 class _NotAsYaml(ValueError):
@@ -37,6 +41,12 @@ def _yaml_constant(text: str) -> Any:
     raise _NotAsYaml(text)  # NaN, Infinity: not JSON, and strings to YAML
 
 
+def _yaml_mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if any(len(key) > _LONGEST_KEY for key, _ in pairs):
+        raise _NotAsYaml("a key longer than YAML's simple keys")
+    return dict(pairs)
+
+
 def _as_json(text: str) -> Any:
     """A config written as a JSON object (as programs often write one) read by the JSON parser, which is many
     times faster than YAML's for the same value; None when the text is not such a document, or when YAML
@@ -44,7 +54,7 @@ def _as_json(text: str) -> Any:
     if not text.lstrip().startswith("{") or _NOT_PLAIN_JSON.search(text):
         return None
     try:
-        return json.loads(text, parse_float=_yaml_float, parse_constant=_yaml_constant)
+        return json.loads(text, parse_float=_yaml_float, parse_constant=_yaml_constant, object_pairs_hook=_yaml_mapping)
     except ValueError:  # not JSON (json.JSONDecodeError), or _NotAsYaml
         return None
 

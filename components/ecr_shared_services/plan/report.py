@@ -252,19 +252,24 @@ def plan_data(review: Review) -> dict[str, Any]:
 
 
 # How deep the report is laid out over lines; below, each value is one line of compact JSON.
-LAID_OUT_LEVELS = 3
+LAID_OUT_LEVELS = 4
 
 
 def render_json(data: dict[str, Any]) -> str:
-    """The report as JSON: its sections and lists laid out one entry per line (a stack, a cell, a grant, a
-    finding), each entry on one line. Python's JSON encoder is many times faster without indentation (a plan
-    of 1,000 repositories x 200 accounts writes 200 MB), so only the layout around the entries is indented."""
+    """The report as JSON, laid out over lines down to four levels: each stack's fields, and one line per
+    resource, cell, grant, finding and requested ARN. Python's JSON encoder is many times faster without
+    indentation (a plan of 1,000 repositories x 200 accounts writes 200 MB), so only the layout around
+    those entries is indented; each entry is encoded by the C encoder."""
     return _laid_out(data, 0, in_list=False)
 
 
 def _laid_out(value: Any, depth: int, in_list: bool) -> str:
-    nested = isinstance(value, list) or (isinstance(value, dict) and not in_list)
-    if depth >= LAID_OUT_LEVELS or not nested or not value:
+    # A flat record in a list (a cell, a finding) stays on one line; one that holds lists or mappings (a
+    # stack, a puller) is laid out.
+    structured = isinstance(value, dict) and (
+        not in_list or any(isinstance(v, (dict, list)) and v for v in value.values())
+    )
+    if depth >= LAID_OUT_LEVELS or not (isinstance(value, list) or structured) or not value:
         return json.dumps(value, default=str)
     inner, outer = "  " * (depth + 1), "  " * depth
     if isinstance(value, dict):

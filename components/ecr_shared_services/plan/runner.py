@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Collection, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ CPU_SECONDS_PER_MIB = 300.0
 WALL_PER_CPU = 3.0
 # After SIGTERM, how long a worker gets to print its threads' stacks and exit before SIGKILL.
 STOP_GRACE_SECONDS = 5.0
+# How often a wait for a worker looks whether the plan is stopping.
+WAIT_SLICE_SECONDS = 0.5
 # How much of what a failed worker printed goes into the report.
 OUTPUT_TAIL_CHARACTERS = 6000
 
@@ -198,12 +201,16 @@ def run_stack_reading(
 
 
 def _stop(worker: WorkerProcess) -> int | None:
-    """End a worker (SIGTERM: it prints its threads' stacks; SIGKILL if it lingers) and wait until it has ended."""
+    """End a worker (SIGTERM: it prints its threads' stacks; SIGKILL if it lingers) and wait until it has ended,
+    never for long: when its end is still not known after SIGKILL, whatever started it is made to end too."""
     worker.send_signal(signal.SIGTERM)
     code = worker.wait(STOP_GRACE_SECONDS)
     if code is None and worker.lost is None:
         worker.send_signal(signal.SIGKILL)
-        code = worker.wait(None)
+        code = worker.wait(STOP_GRACE_SECONDS)
+    if code is None and worker.lost is None:
+        worker.abandon()
+        code = worker.wait(STOP_GRACE_SECONDS)
     return code
 
 
@@ -217,9 +224,8 @@ def stop_workers() -> None:
     """Stop every running worker (SIGTERM) and start no more; each one's thread reaps it and removes its files."""
     with _LIVE_LOCK:
         _STOPPING.set()
-        live = list(_LIVE)
-    for worker in live:
-        worker.send_signal(signal.SIGTERM)
+        for worker in _LIVE:
+            worker.send_signal(signal.SIGTERM)
 
 
 def _run_worker(
@@ -236,22 +242,29 @@ def _run_worker(
             worker = launcher.launch([str(request_path), str(result_path), f"{cpu:g}"], output_path)
             _LIVE.add(worker)
         code: int | None = None
+        deadline = time.monotonic() + wall
         try:
-            code = worker.wait(wall)
+            # In slices: a plan that is stopping stops waiting at once, whatever its worker's deadline.
+            while code is None and worker.lost is None and not _STOPPING.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                code = worker.wait(min(left, WAIT_SLICE_SECONDS))
         finally:
             # Past its deadline, or interrupted (a signal to the plan, Ctrl-C): never leave the worker running.
-            timed_out = code is None and worker.lost is None
+            timed_out = code is None and worker.lost is None and not _STOPPING.is_set()
             if code is None and worker.lost is None:
                 code = _stop(worker)
-            with _LIVE_LOCK:
+            with _LIVE_LOCK:  # stop_workers signals under this lock: it never reaches a released handle
                 _LIVE.discard(worker)
+                worker.release()
         output = output_path.read_text(errors="replace") if output_path.exists() else ""
+        if timed_out:
+            return WorkerExit(None, _timed_out(stack, f"its wall-clock deadline of {wall:.0f} s (--timeout)", output))
         if worker.lost is not None:
             server_said = launcher.server.log_tail() if launcher.server is not None else ""
             said = f" (it printed: {server_said})" if server_said else ""
             return WorkerExit(None, _crashed(stack, f"could not be followed to its end: {worker.lost}{said}", output))
-        if timed_out:
-            return WorkerExit(None, _timed_out(stack, f"its wall-clock deadline of {wall:.0f} s (--timeout)", output))
         return _ended(stack, code if code is not None else 1, output, result_path, cpu)
 
 

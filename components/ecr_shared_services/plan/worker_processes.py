@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -32,6 +33,12 @@ class WorkerProcess(Protocol):
 
     def send_signal(self, number: int) -> None: ...
 
+    def abandon(self) -> None:
+        """Stop waiting for the worker's end from whatever started it: make it end (it was sent SIGKILL)."""
+
+    def release(self) -> None:
+        """Free what the handle holds, once the worker has ended."""
+
     @property
     def lost(self) -> str | None:
         """Why the worker's end cannot be known (its server ended), else None."""
@@ -53,6 +60,12 @@ class _SpawnedWorker:
         if self.proc.poll() is None:
             self.proc.send_signal(number)
 
+    def abandon(self) -> None:
+        self.proc.kill()
+
+    def release(self) -> None:
+        """Nothing to release: Popen reaps its own process."""
+
     @property
     def lost(self) -> str | None:
         return None
@@ -73,22 +86,48 @@ def spawn(argv: list[str], output: Path, directory: Path) -> WorkerProcess:
 
 @dataclass(eq=False)  # hashed by identity: the runner keeps a set of live workers
 class _ForkedWorker:
-    """A worker the server forked: its pid and exit code arrive as messages from the server."""
+    """A worker the server forked: its pid and exit code arrive as messages from the server.
+
+    Signals go to the worker itself through a pidfd, which names this process and no other even after it is
+    reaped: a server that is stopped or stuck can then neither keep a worker past its deadline nor keep the
+    plan from stopping it. Where pidfds are not available they go through the server."""
 
     server: WorkerServer
     ident: int
-    started: threading.Event = field(default_factory=threading.Event)
     ended: threading.Event = field(default_factory=threading.Event)
     code: int | None = None
     why_lost: str | None = None
+    pidfd: int | None = None
 
     def wait(self, timeout: float | None) -> int | None:
         self.ended.wait(timeout)
         return self.code
 
     def send_signal(self, number: int) -> None:
-        if not self.ended.is_set():
-            self.server.send({"signal": self.ident, "number": number})
+        if self.ended.is_set():
+            return
+        if self.pidfd is not None:
+            with contextlib.suppress(ProcessLookupError, OSError):
+                signal.pidfd_send_signal(self.pidfd, number)
+            return
+        self.server.send({"signal": self.ident, "number": number})
+
+    def abandon(self) -> None:
+        """The worker's end is not coming from the server (stopped, stuck): end the server, whose end ends its
+        workers (they die with it), so that every wait on them returns."""
+        self.server.kill()
+
+    def started(self, pid: int) -> None:
+        opener = getattr(os, "pidfd_open", None)
+        if opener is not None:
+            with contextlib.suppress(OSError):  # already ended and reaped, or pidfds not supported
+                self.pidfd = opener(pid)
+
+    def release(self) -> None:
+        if self.pidfd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.pidfd)
+            self.pidfd = None
 
     @property
     def lost(self) -> str | None:
@@ -162,7 +201,7 @@ class WorkerServer:
             if worker is None:
                 continue
             if "pid" in message:
-                worker.started.set()
+                worker.started(int(message["pid"]))
             elif "exit" in message or "error" in message:
                 worker.code = message.get("exit")
                 worker.why_lost = message.get("error")
@@ -174,7 +213,10 @@ class WorkerServer:
             self.closed = True
             waiting, self.workers = list(self.workers.values()), {}
         for worker in waiting:
-            worker.why_lost = "the plan's worker server ended while the worker ran"
+            worker.why_lost = (
+                "the plan's worker server ended while the worker ran (a program of a stack running at that "
+                "moment may have ended its parent process, the server)"
+            )
             worker.ended.set()
         self.ready.set()
 
@@ -185,6 +227,11 @@ class WorkerServer:
             return Path(self.log.name).read_text(errors="replace")[-characters:].strip()
         except (OSError, TypeError, ValueError):
             return ""
+
+    def kill(self) -> None:
+        """End the server now (SIGKILL): its workers die with it, and every worker still waited for is lost."""
+        with contextlib.suppress(OSError):
+            self.proc.kill()
 
     def close(self) -> None:
         """Close the server's input: it stops and reaps every worker still running, then exits."""

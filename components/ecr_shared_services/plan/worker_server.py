@@ -1,7 +1,7 @@
 """A process that starts the plan's workers by forking itself, with the Pulumi SDK already imported.
 
 Usage: `python -m ecr_shared_services.plan.worker_server` (the runner starts one per plan, in the project's
-directory, and talks to it over its standard input and output: see `forked_workers.py`).
+directory, and talks to it over its standard input and output: see `worker_processes.py`).
 
 A worker started as a new interpreter spends most of an application stack's run importing the SDK, the AWS
 provider's modules and this library (about 0.6 s of the 0.8 s such a stack takes). This server imports them
