@@ -56,22 +56,22 @@ def test_values_yaml_reads_differently_send_the_document_to_yaml() -> None:
     # Types for YAML 1.1", float), and folds U+2028 as a line break.
     for text in ['{"a": 1e5}', '{"a": 1.5e3}', '{"a": "x\u2028y"}', '{"a": "\\u00e9"}', '{"a": NaN}', "a: 1"]:
         assert _as_json(text) is None, text
-
-
-def test_documents_yaml_refuses_are_refused_by_yaml() -> None:
-    # YAML's simple keys end on their line and are at most 1,024 characters (YAML 1.1, "Flow Mappings").
-    for text in ['{"a"\n: 1}', '{"' + "k" * 1100 + '": 1}']:
-        assert _as_json(text) is None
-        with pytest.raises(yaml.YAMLError):
-            yaml.safe_load(text)
-    near = '{"' + "k" * 400 + '": 1,\n "b": "x"\n  , "c": 2}'
-    assert _as_json(near) == yaml.safe_load(near)
     assert yaml.safe_load('{"a": 1e5}') == {"a": "1e5"}
     assert (
         _as_json('{"a": 1.5e+3, "b": "x\\/y", "a": 2}')
         == {"a": 2, "b": "x/y"}
         == yaml.safe_load('{"a": 1.5e+3, "b": "x\\/y", "a": 2}')
     )
+
+
+def test_documents_yaml_refuses_are_refused_by_yaml() -> None:
+    # YAML's simple keys end on their line and are at most 1,024 characters (YAML 1.1, "Flow Mappings").
+    for text in ['{"a"\n: 1}', '{"' + "k" * 1100 + '": 1}', '{"a"' + " " * 1100 + ": 1}"]:
+        assert _as_json(text) is None
+        with pytest.raises(yaml.YAMLError):
+            yaml.safe_load(text)
+    near = '{"' + "k" * 400 + '": 1,\n "b": "x"\n  , "c": 2}'
+    assert _as_json(near) == yaml.safe_load(near)
 
 
 def test_a_file_that_is_neither_json_nor_yaml_still_says_where(tmp_path: Path) -> None:

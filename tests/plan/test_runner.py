@@ -353,3 +353,23 @@ def test_sigterm_stops_the_plan_even_when_a_worker_has_stopped_its_server(tmp_pa
         state = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0]
         if state == "Z":  # ended; whether init reaps it in a container is not the plan's doing
             raise ProcessLookupError
+
+
+@FORKED
+def test_a_stack_that_ends_while_its_server_is_stopped_is_reported_by_its_result(tmp_path: Path) -> None:
+    # Stack dev stops the server; stack two ends meanwhile, unreported by the server: its result says how.
+    project = make_project(
+        tmp_path,
+        "import signal, time, pulumi, pulumi_aws\n"
+        "if pulumi.get_stack() == 'dev':\n"
+        "    time.sleep(0.5)\n"
+        "    os.kill(os.getppid(), signal.SIGSTOP)\n"
+        "    time.sleep(600)\n"
+        "time.sleep(2)\n"
+        "pulumi_aws.ecr.Repository('r', name='r')\n",
+    )
+    (project / "Pulumi.two.yaml").write_text(STACK_CONFIG)
+    proc = run_plan(project, "--jobs", "2", "--timeout", "8")
+    errors = {s["stack"]: s["error"] for s in json.loads(proc.stdout)["stacks"]}
+    assert errors["two"] is None
+    assert errors["dev"]["kind"] == "timed-out"

@@ -19,9 +19,10 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # string there, so a document that has one is read as YAML.
 _YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
 # Text YAML reads differently from JSON or refuses: non-ASCII (YAML folds U+0085, U+2028 and U+2029 as line
-# breaks), tabs and other control characters, \u escapes (surrogates), and a key whose `:` is on a later line
-# (YAML's simple keys end on their own line; in JSON a quote followed by a line break and `:` ends a key).
-_NOT_PLAIN_JSON = re.compile(r"[^\n\r\x20-\x7e]|\\u|\"[ \r\n]*[\r\n][ \r\n]*:")
+# breaks), tabs and other control characters, \u escapes (surrogates), and space between a key and its `:`
+# (YAML's simple keys end on their own line and count that space in their 1,024 characters; in JSON a quote
+# followed by space and `:` ends a key).
+_NOT_PLAIN_JSON = re.compile(r"[^\n\r\x20-\x7e]|\\u|\"[ \r\n]+:")
 # YAML's simple keys are at most 1,024 characters long; a decoded key of this many is at most 1,002 quoted
 # (each escape left is two characters for one).
 _LONGEST_KEY = 500

@@ -47,8 +47,10 @@ CPU_SECONDS_PER_MIB = 300.0
 WALL_PER_CPU = 3.0
 # After SIGTERM, how long a worker gets to print its threads' stacks and exit before SIGKILL.
 STOP_GRACE_SECONDS = 5.0
-# How often a wait for a worker looks whether the plan is stopping.
+# How often a wait for a worker looks whether the plan is stopping, or the worker has ended unreported.
 WAIT_SLICE_SECONDS = 0.5
+# How long the server may take to report a worker that has ended before it counts as not reporting.
+EXIT_REPORT_SECONDS = 2.0
 # How much of what a failed worker printed goes into the report.
 OUTPUT_TAIL_CHARACTERS = 6000
 
@@ -242,6 +244,7 @@ def _run_worker(
             worker = launcher.launch([str(request_path), str(result_path), f"{cpu:g}"], output_path)
             _LIVE.add(worker)
         code: int | None = None
+        unreported = False  # ended, but its exit status never came (its server is stopped or stuck)
         deadline = time.monotonic() + wall
         try:
             # In slices: a plan that is stopping stops waiting at once, whatever its worker's deadline.
@@ -250,10 +253,15 @@ def _run_worker(
                 if left <= 0:
                     break
                 code = worker.wait(min(left, WAIT_SLICE_SECONDS))
+                if code is None and worker.exited():
+                    code = worker.wait(EXIT_REPORT_SECONDS)  # its server reaps it and says so at once
+                    unreported = code is None and worker.lost is None
+                    if unreported:
+                        break
         finally:
             # Past its deadline, or interrupted (a signal to the plan, Ctrl-C): never leave the worker running.
-            timed_out = code is None and worker.lost is None and not _STOPPING.is_set()
-            if code is None and worker.lost is None:
+            timed_out = code is None and worker.lost is None and not _STOPPING.is_set() and not unreported
+            if code is None and worker.lost is None and not unreported:
                 code = _stop(worker)
             with _LIVE_LOCK:  # stop_workers signals under this lock: it never reaches a released handle
                 _LIVE.discard(worker)
@@ -261,6 +269,19 @@ def _run_worker(
         output = output_path.read_text(errors="replace") if output_path.exists() else ""
         if timed_out:
             return WorkerExit(None, _timed_out(stack, f"its wall-clock deadline of {wall:.0f} s (--timeout)", output))
+        if unreported:
+            # The worker writes its result whole and last, then exits 0: a result there is a finished run.
+            if result_path.exists():
+                return _ended(stack, 0, output, result_path, cpu)
+            return WorkerExit(
+                None,
+                _crashed(
+                    stack,
+                    "ended without its exit status being reported by the "
+                    "plan's worker server (stopped or stuck) and without a result",
+                    output,
+                ),
+            )
         if worker.lost is not None:
             server_said = launcher.server.log_tail() if launcher.server is not None else ""
             said = f" (it printed: {server_said})" if server_said else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -35,6 +36,9 @@ class WorkerProcess(Protocol):
 
     def abandon(self) -> None:
         """Stop waiting for the worker's end from whatever started it: make it end (it was sent SIGKILL)."""
+
+    def exited(self) -> bool:
+        """Whether the process is known to have ended though its exit status has not been reported."""
 
     def release(self) -> None:
         """Free what the handle holds, once the worker has ended."""
@@ -63,6 +67,9 @@ class _SpawnedWorker:
     def abandon(self) -> None:
         self.proc.kill()
 
+    def exited(self) -> bool:
+        return False  # Popen reaps it and reports its status itself
+
     def release(self) -> None:
         """Nothing to release: Popen reaps its own process."""
 
@@ -88,9 +95,10 @@ def spawn(argv: list[str], output: Path, directory: Path) -> WorkerProcess:
 class _ForkedWorker:
     """A worker the server forked: its pid and exit code arrive as messages from the server.
 
-    Signals go to the worker itself through a pidfd, which names this process and no other even after it is
-    reaped: a server that is stopped or stuck can then neither keep a worker past its deadline nor keep the
-    plan from stopping it. Where pidfds are not available they go through the server."""
+    Signals go to the worker itself through a pidfd, opened as soon as the server says the worker runs: from
+    then on it names that process and no other, even once it is reaped. A server that is stopped or stuck can
+    then neither keep a worker past its deadline nor keep the plan from stopping it. Where pidfds are not
+    available (or the worker ended before one was opened) they go through the server."""
 
     server: WorkerServer
     ident: int
@@ -116,6 +124,14 @@ class _ForkedWorker:
         """The worker's end is not coming from the server (stopped, stuck): end the server, whose end ends its
         workers (they die with it), so that every wait on them returns."""
         self.server.kill()
+
+    def exited(self) -> bool:
+        if self.pidfd is None or self.ended.is_set():
+            return False
+        try:
+            return bool(select.select([self.pidfd], [], [], 0)[0])  # a pidfd is readable once its process ended
+        except (OSError, ValueError):
+            return False
 
     def started(self, pid: int) -> None:
         opener = getattr(os, "pidfd_open", None)
@@ -144,6 +160,7 @@ class WorkerServer:
         self.workers: dict[int, _ForkedWorker] = {}
         self.next_ident = 0
         self.closed = False
+        self.killed = False  # by the plan (kill), not by a program
         self.ready = threading.Event()
         self.reader = threading.Thread(target=self._read, name="worker-server", daemon=True)
         self.reader.start()
@@ -214,7 +231,10 @@ class WorkerServer:
             waiting, self.workers = list(self.workers.values()), {}
         for worker in waiting:
             worker.why_lost = (
-                "the plan's worker server ended while the worker ran (a program of a stack running at that "
+                "the plan ended its worker server, which had stopped reporting on its workers (a program of a "
+                "stack running at that moment may have stopped it)"
+                if self.killed
+                else "the plan's worker server ended while the worker ran (a program of a stack running at that "
                 "moment may have ended its parent process, the server)"
             )
             worker.ended.set()
@@ -230,6 +250,7 @@ class WorkerServer:
 
     def kill(self) -> None:
         """End the server now (SIGKILL): its workers die with it, and every worker still waited for is lost."""
+        self.killed = True
         with contextlib.suppress(OSError):
             self.proc.kill()
 
