@@ -74,6 +74,24 @@ def run_plan(project: Path, *options: str, env: dict[str, str] | None = None) ->
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
+def start_plan(project: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """`shared-registry plan` on `project`, left running (the caller signals it)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "ecr_shared_services.cli", "plan", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def wait_for(path: Path) -> None:
+    """Until the program has written `path` (its worker's pid), or DEADLINE."""
+    started = time.monotonic()
+    while not (path.exists() and path.read_text()) and time.monotonic() - started < DEADLINE:
+        time.sleep(0.1)
+
+
 def stack_error(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     [stack] = json.loads(proc.stdout)["stacks"]
     error: dict[str, Any] = stack["error"]
@@ -176,18 +194,10 @@ def test_sigterm_stops_the_worker_and_removes_the_temporary_directory(tmp_path: 
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
-    plan = subprocess.Popen(
-        [sys.executable, "-m", "ecr_shared_services.cli", "plan", str(project)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    plan = start_plan(project, env)
     pid_file = project / "worker.pid"
     try:
-        started = time.monotonic()
-        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() - started < DEADLINE:
-            time.sleep(0.1)
+        wait_for(pid_file)
         worker = int(pid_file.read_text())
         assert list(scratch.iterdir()), "the worker's temporary directory exists while it runs"
         plan.send_signal(signal.SIGTERM)
@@ -328,17 +338,10 @@ def test_sigterm_stops_the_plan_even_when_a_worker_has_stopped_its_server(tmp_pa
         "os.kill(os.getppid(), signal.SIGSTOP)\n"
         "time.sleep(600)\n",
     )
-    plan = subprocess.Popen(
-        [sys.executable, "-m", "ecr_shared_services.cli", "plan", str(project)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    plan = start_plan(project)
     pid_file = project / "worker.pid"
     try:
-        started = time.monotonic()
-        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() - started < DEADLINE:
-            time.sleep(0.1)
+        wait_for(pid_file)
         time.sleep(0.5)  # the server is stopped by now
         plan.send_signal(signal.SIGTERM)
         _, err = plan.communicate(timeout=DEADLINE)
