@@ -310,16 +310,19 @@ def test_when_the_server_never_becomes_ready_workers_start_as_new_interpreters(t
     assert "missing-request.json" in output.read_text()
 
 
+# A worker that notes its pid, then stops its parent, the server, and waits.
+STOPS_ITS_SERVER = (
+    "import signal, time\n"
+    "open('worker.pid', 'w').write(str(os.getpid()))\n"
+    "os.kill(os.getppid(), signal.SIGSTOP)\n"
+    "time.sleep(600)\n"
+)
+
+
 @FORKED
 def test_a_stopped_server_neither_keeps_a_worker_past_its_deadline_nor_hangs_the_plan(tmp_path: Path) -> None:
     # The worker stops its parent, the server: its deadline and its end still reach it (a pidfd names it).
-    project = make_project(
-        tmp_path,
-        "import signal, time\n"
-        "open('worker.pid', 'w').write(str(os.getpid()))\n"
-        "os.kill(os.getppid(), signal.SIGSTOP)\n"
-        "time.sleep(600)\n",
-    )
+    project = make_project(tmp_path, STOPS_ITS_SERVER)
     started = time.monotonic()
     proc = run_plan(project, "--timeout", "3")
     assert time.monotonic() - started < DEADLINE
@@ -331,13 +334,7 @@ def test_a_stopped_server_neither_keeps_a_worker_past_its_deadline_nor_hangs_the
 
 @FORKED
 def test_sigterm_stops_the_plan_even_when_a_worker_has_stopped_its_server(tmp_path: Path) -> None:
-    project = make_project(
-        tmp_path,
-        "import signal, time\n"
-        "open('worker.pid', 'w').write(str(os.getpid()))\n"
-        "os.kill(os.getppid(), signal.SIGSTOP)\n"
-        "time.sleep(600)\n",
-    )
+    project = make_project(tmp_path, STOPS_ITS_SERVER)
     plan = start_plan(project)
     pid_file = project / "worker.pid"
     try:
