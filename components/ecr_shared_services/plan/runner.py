@@ -35,7 +35,7 @@ from ecr_shared_services.plan.project import Project, StackConfig, load_project,
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.stack_error import CRASHED, CYCLE, TIMED_OUT, WAITING, stack_error
 from ecr_shared_services.plan.stack_names import stack_key
-from ecr_shared_services.plan.worker_processes import Launcher, WorkerProcess, WorkerServer
+from ecr_shared_services.plan.worker_processes import STOP_GRACE_SECONDS, Launcher, WorkerProcess, WorkerServer
 
 ORGANIZATION = "organization"
 # Default CPU-time limit: a floor, plus time in proportion to the input. Measured on a 2-core machine: a
@@ -45,8 +45,6 @@ CPU_FLOOR_SECONDS = 120.0
 CPU_SECONDS_PER_MIB = 300.0
 # Default wall-clock deadline, as a multiple of the CPU-time limit: room for a machine busy with other work.
 WALL_PER_CPU = 3.0
-# After SIGTERM, how long a worker gets to print its threads' stacks and exit before SIGKILL.
-STOP_GRACE_SECONDS = 5.0
 # How often a wait for a worker looks whether the plan is stopping, or the worker has ended unreported.
 WAIT_SLICE_SECONDS = 0.5
 # How long the server may take to report a worker that has ended before it counts as not reporting.

@@ -20,7 +20,10 @@ from typing import IO, Any, Protocol
 
 # How long the server may take to import the SDK before the plan starts its workers the slow way instead.
 SERVER_READY_SECONDS = 60.0
-# After its input is closed, how long the server gets to stop its workers and exit (it gives them 5 s).
+# After SIGTERM, how long a worker gets to print its threads' stacks and exit before SIGKILL: the runner's
+# grace for a worker it stops, and the server's for the workers still running when its input is closed.
+STOP_GRACE_SECONDS = 5.0
+# After its input is closed, how long the server gets to stop its workers (STOP_GRACE_SECONDS) and exit.
 SERVER_EXIT_SECONDS = 15.0
 WORKER_MODULE = "ecr_shared_services.plan.worker"
 

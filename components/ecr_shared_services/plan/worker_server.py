@@ -40,12 +40,10 @@ import pulumi_aws
 
 import ecr_shared_services
 from ecr_shared_services.plan import worker
+from ecr_shared_services.plan.worker_processes import STOP_GRACE_SECONDS
 
 # The library's packages a stack's program may use; the CLI's and the component provider's are never.
 LIBRARY_SKIPPED = ("ecr_shared_services.cli", "ecr_shared_services.provider", "ecr_shared_services.plan")
-
-# After SIGTERM, how long a worker still running at the end of input gets before SIGKILL.
-STOP_GRACE_SECONDS = 5.0
 
 
 def preload() -> None:
