@@ -3,7 +3,7 @@
 import pulumi
 
 from ecr_shared_services import SharedRegistry, SharedRegistryArgs
-from ecr_shared_services.policy.sizing import to_json
+from ecr_shared_services.policy.grants import grants_text
 from stack_settings import pinned_account, region
 
 
@@ -17,7 +17,8 @@ def run() -> None:
     pulumi.export("region", args.region)
     pulumi.export("partition", args.partition_name)
     pulumi.export("repositories", registry.repositories)
-    # Compact JSON text, not a tree: every stack that references this one receives all its exports, and the
-    # grants grow with repositories × consumers (an application reads only `repositories` and `repositoryPolicies`).
-    pulumi.export("grants", registry.grants.apply(to_json))
+    # The grants table as compact JSON text, not a tree: every stack that references this one receives all its
+    # exports (an application reads only `repositories` and `repositoryPolicies`), and the tree repeats each
+    # consumer on every repository it may use.
+    pulumi.export("grants", registry.grants.apply(grants_text))
     pulumi.export("repositoryPolicies", registry.policies)

@@ -156,7 +156,8 @@ class SharedRegistry(pulumi.ComponentResource):
             {
                 "repositories": self.repositories,
                 "registry_id": self.registry_id,
-                # Its compact JSON text: the tree has a node per consumer field, each serialized on its own.
+                # The grants table as compact JSON text: the tree has a node per consumer field, each serialized on
+                # its own, and repeats each consumer on every repository it may use.
                 "grants": rendered.apply(lambda r: grants_text(r[1])),
                 "policies": self.policies,
             }

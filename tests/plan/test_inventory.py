@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ecr_shared_services.plan.access_matrix import AccessCell
-from ecr_shared_services.plan.inventory import PULLER_POLICY, REPOSITORY, REPOSITORY_POLICY, inventory
+from ecr_shared_services.plan.inventory import PULLER_POLICY, REPOSITORY, REPOSITORY_POLICY, SHARED_REGISTRY, inventory
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.report import MATRIX_COLUMNS, _matrix_lines
+from ecr_shared_services.policy.grants import grants_text
 
 ARN = "arn:aws:ecr:us-east-1:111111111111:repository/"
 
@@ -58,6 +61,34 @@ def test_a_puller_policy_is_found_by_type_token_with_the_repositories_its_policy
     # The repository policy of the same provider (account), not the one with the same name elsewhere.
     assert (repository.policy, repository.account_id) == ("{}", "111111111111")
     assert found.kind == "application"
+
+
+GRANTS = {
+    "api": [{"kind": "account", "account_id": "210987654321"}, {"kind": "role", "account_id": "123456789012"}],
+    "web": [{"kind": "account", "account_id": "210987654321"}],
+    "internal": [],
+}
+
+
+@pytest.mark.parametrize(
+    "registered",
+    [grants_text(GRANTS), json.dumps(GRANTS)],
+    ids=["the grants table", "the tree earlier registries registered"],
+)
+def test_grant_lines_are_read_from_the_registry_outputs(registered: str) -> None:
+    found = inventory(
+        "registry",
+        (
+            registration(SHARED_REGISTRY, "shared", {}, {"grants": registered}),
+            registration(REPOSITORY, "api", {"name": "api"}, {"arn": f"{ARN}api"}),
+        ),
+    )
+    account = '{"account_id": "210987654321", "kind": "account"}'
+    assert found.grants == (  # sorted
+        f'{ARN}api <- {{"account_id": "123456789012", "kind": "role"}}',
+        f"{ARN}api <- {account}",
+        f"web <- {account}",  # a repository the stack did not register is named as the grants name it
+    )
 
 
 def test_a_large_matrix_is_summarised_per_account_and_repository() -> None:

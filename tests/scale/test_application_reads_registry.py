@@ -10,6 +10,7 @@ import pytest
 
 from bench.application import application_run, registry_outputs
 from ecr_shared_services.plan.mock_runtime import program_error
+from ecr_shared_services.policy.grants import expand_grants
 
 
 @pytest.fixture(scope="module")
@@ -17,10 +18,14 @@ def outputs() -> dict[str, Any]:
     return registry_outputs(3, 2)
 
 
-def test_the_registry_exports_grants_as_compact_json(outputs: dict[str, Any]) -> None:
+def test_the_registry_exports_grants_as_a_compact_json_table(outputs: dict[str, Any]) -> None:
     grants = outputs["grants"]
     assert isinstance(grants, str) and ", " not in grants and ": " not in grants
-    assert sorted(json.loads(grants)) == ["service-0000", "service-0001", "service-0002"]
+    table = json.loads(grants)
+    # Every repository is shared with the same two accounts: one list of two consumers.
+    assert table["repositories"] == {"service-0000": 0, "service-0001": 0, "service-0002": 0}
+    assert [c["account_id"] for c in table["consumers"]] == ["100000000000", "100000000001"]
+    assert sorted(expand_grants(grants) or {}) == ["service-0000", "service-0001", "service-0002"]
 
 
 def test_the_application_needs_no_other_export(outputs: dict[str, Any]) -> None:

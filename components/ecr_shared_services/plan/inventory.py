@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecr_shared_services.plan.registration import Registration
+from ecr_shared_services.policy.grants import expand_grants
 from ecr_shared_services.policy.identity_policy import merged_policy
 
 SHARED_REGISTRY = "ecr-shared-services:index:SharedRegistry"
@@ -146,17 +147,18 @@ def _repositories(stack: str, resources: tuple[Registration, ...]) -> list[Plann
 
 def _grants(registry: Registration, repositories: list[PlannedRepository]) -> list[str]:
     arns = {repo.name: repo.arn for repo in repositories}
-    grants = registry.outputs.get("grants")
-    if isinstance(grants, str):  # SharedRegistry registers its grants as compact JSON text
-        try:
-            grants = json.loads(grants)
-        except ValueError:
-            grants = {}
+    # SharedRegistry registers its grants as the grants table's JSON text; earlier versions, as the tree.
+    grants = expand_grants(registry.outputs.get("grants")) or {}
+    shown: dict[int, str] = {}  # repositories that share a consumer list share its entry objects
     lines = []
-    for name, consumers in (grants if isinstance(grants, dict) else {}).items():
-        for consumer in consumers if isinstance(consumers, list) else []:
-            shown = json.dumps(consumer, sort_keys=True) if not isinstance(consumer, str) else consumer
-            lines.append(f"{arns.get(name, name)} <- {shown}")
+    for name, consumers in grants.items():
+        for consumer in consumers:
+            text = shown.get(id(consumer))
+            if text is None:
+                text = shown[id(consumer)] = (
+                    json.dumps(consumer, sort_keys=True) if not isinstance(consumer, str) else consumer
+                )
+            lines.append(f"{arns.get(name, name)} <- {text}")
     return lines
 
 

@@ -14,7 +14,12 @@ from pulumi.runtime.mocks import set_mocks
 
 from ecr_shared_services.plan.mocks import AwsMocks, RecordingMonitor
 from ecr_shared_services.plan.registration import Registration
-from ecr_shared_services.plan.sdk_internals import reset_runtime, run_program, set_config_noting_reads
+from ecr_shared_services.plan.sdk_internals import (
+    reset_runtime,
+    run_program,
+    set_config_noting_reads,
+    without_stack_traces,
+)
 
 
 @dataclass
@@ -91,7 +96,8 @@ def run_under_mocks(
             run.outputs[key] = await pulumi.Output.from_input(value).future()
 
     try:
-        run_program(main)
+        with without_stack_traces():
+            run_program(main)
     except Exception as exc:
         run.error = exc
     if run.error is not None:

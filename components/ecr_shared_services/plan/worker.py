@@ -29,6 +29,7 @@ import pulumi
 
 from ecr_shared_services.errors import SpecError
 from ecr_shared_services.plan.data_safety import deletion_warnings
+from ecr_shared_services.plan.memory_paced_gc import collection_paced_by_memory
 from ecr_shared_services.plan.mock_runtime import run_under_mocks
 from ecr_shared_services.plan.mocks import (
     AwsMocks,
@@ -190,12 +191,12 @@ def unread_config(config: dict[str, str], asked: set[str], resources: list[Regis
 
 
 def main(argv: list[str]) -> int:
-    request = json.loads(Path(argv[0]).read_text())
     # Ended by the runner (deadline) or by a signal to the plan: first say where every thread was.
     faulthandler.register(signal.SIGTERM, all_threads=True, chain=True)
     if len(argv) > 2:
         limit_cpu_time(float(argv[2]))
-    result = json.dumps(run(request), default=str)
+    with collection_paced_by_memory():
+        result = json.dumps(run(json.loads(Path(argv[0]).read_text())), default=str)
     # Written whole or not at all: a worker ended mid-write leaves no half a result behind.
     partial = Path(argv[1] + ".partial")
     partial.write_text(result)

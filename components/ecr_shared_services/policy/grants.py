@@ -57,20 +57,83 @@ def grants_json(args: SharedRegistryArgs) -> dict[str, list[dict[str, Any]]]:
     return {name: [entry(c) for c in consumers] for name, consumers in effective_consumers(args).items()}
 
 
-def grants_text(grants: dict[str, list[dict[str, Any]]]) -> str:
-    """`to_json(grants)`, to the byte, with each distinct entry object serialized once: `grants_json` gives
-    every repository that lists a consumer the same entry."""
-    texts: dict[int, str] = {}
+# The keys of the grants table, the registry's `grants` as stack outputs carry it.
+TABLE_KEYS = ("consumers", "consumer_lists", "repositories")
 
-    def entry(data: dict[str, Any]) -> str:
-        # Keyed by identity: every entry is alive in `grants` for as long as this call.
-        found = texts.get(id(data))
+
+def grants_text(grants: dict[str, list[dict[str, Any]]]) -> str:
+    """The grants as one compact JSON table: each distinct consumer written once, each distinct list of them
+    once, and each repository naming its list by position:
+    `{"consumers":[ENTRY,...],"consumer_lists":[[0,1],...],"repositories":{"NAME":LIST,...}}`.
+
+    The registry's grants repeat the same consumers on every repository they share (200 accounts on 1,000
+    repositories: 51 MB as a tree); every stack that references the registry receives its exports whole, so
+    the table, which grows with distinct consumers plus repositories, is what the registry exports and
+    registers. It is `to_json(grants_table(grants))`, to the byte; `expand_grants` gives the tree back.
+    """
+    entries: dict[int, int] = {}  # id of an entry object → its position, for entries already seen
+    positions: dict[str, int] = {}  # an entry's text → its position
+    texts: list[str] = []
+    lists: dict[tuple[int, ...], int] = {}
+    repositories: dict[str, int] = {}
+
+    def position(entry: dict[str, Any]) -> int:
+        # Keyed by identity first: `grants_json` gives every repository that lists a consumer the same entry,
+        # alive in `grants` for as long as this call; equal entries that are separate objects share a text.
+        found = entries.get(id(entry))
         if found is None:
-            found = texts[id(data)] = to_json(data)
+            text = to_json(entry)
+            found = entries[id(entry)] = positions.setdefault(text, len(texts))
+            if found == len(texts):
+                texts.append(text)
         return found
 
-    # What json.dumps writes with the separators of `to_json`: {"key":[item,item],"key":[]}.
-    repositories = (
-        f"{json.dumps(name, ensure_ascii=False)}:[{','.join(map(entry, found))}]" for name, found in grants.items()
-    )
-    return "{" + ",".join(repositories) + "}"
+    for name, found in grants.items():
+        repositories[name] = lists.setdefault(tuple(map(position, found)), len(lists))
+    # What json.dumps writes with the separators of `to_json`, each entry's text reused as it is.
+    consumer_lists = json.dumps(list(map(list, lists)), separators=(",", ":"))
+    named = to_json(repositories)
+    return f'{{"consumers":[{",".join(texts)}],"consumer_lists":{consumer_lists},"repositories":{named}}}'
+
+
+def grants_table(grants: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The grants table `grants_text` writes, as data."""
+    table: dict[str, Any] = json.loads(grants_text(grants))
+    return table
+
+
+def expand_grants(value: Any) -> dict[str, list[dict[str, Any]]] | None:
+    """Repository name → its consumers, from the registry's `grants` as outputs carry it: the table (text or
+    data), or the tree (name → consumers) that registries exported before the table. None for anything else.
+
+    Repositories that share a list share its entry objects: read them, do not change them."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if not isinstance(value, dict):
+        return None
+    if set(value) == set(TABLE_KEYS) and isinstance(value["repositories"], dict):
+        return _expand_table(value)
+    if all(isinstance(found, list) for found in value.values()):
+        return value
+    return None
+
+
+def _expand_table(table: dict[str, Any]) -> dict[str, list[dict[str, Any]]] | None:
+    consumers, lists, repositories = (table[key] for key in TABLE_KEYS)
+    if not isinstance(consumers, list) or not isinstance(lists, list):
+        return None
+
+    def at(items: list[Any], position: Any) -> Any:
+        # Positions the table wrote: whole numbers within the list (no negative or boolean ones).
+        if type(position) is not int or not 0 <= position < len(items):
+            raise LookupError(position)
+        return items[position]
+
+    try:
+        expanded = [[at(consumers, i) for i in found] for found in lists]
+        return {name: at(expanded, found) for name, found in repositories.items()}
+    except (LookupError, TypeError):
+        return None
