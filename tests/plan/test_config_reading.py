@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ecr_shared_services.plan.project import ProjectError, _as_json, read_yaml
@@ -48,6 +48,8 @@ def test_a_json_config_reads_as_yaml_reads_it_or_goes_to_yaml(value: dict[str, A
 @given(st.dictionaries(ASCII_TEXT, st.one_of(st.none(), st.booleans(), st.integers(), ASCII_TEXT), max_size=6))
 def test_a_json_config_without_floats_takes_the_json_path(value: dict[str, Any]) -> None:
     text = json.dumps({"config": value})
+    # Any `\u` in the text (an escape, or an escaped backslash before a u) is left to YAML, conservatively.
+    assume("\\u" not in text)
     assert _as_json(text) == {"config": value}
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from ecr_shared_services.access.context import RequestContext
 from ecr_shared_services.access.evaluator import evaluate_access, steps_for
-from ecr_shared_services.access.grammar import Policy, Statement, as_policy
+from ecr_shared_services.access.grammar import Policy, as_policy
 from ecr_shared_services.access.question import Policies
 from ecr_shared_services.access.results import AccessReport
 from ecr_shared_services.access.shared_policies import SharedRepositoryPolicies
-from ecr_shared_services.access.verdict_keys import identity_question, repository_question, statements_covering
+from ecr_shared_services.access.verdict_keys import IdentityQuestions, repository_question, statements_covering
 from ecr_shared_services.aws.actions import AccessLevel
 from ecr_shared_services.aws.arns import parse_repository_arn, role_arn
 from ecr_shared_services.errors import AccessNotGrantedError
@@ -92,7 +92,7 @@ def missing_grants(
     context = RequestContext(org_id=puller.organization_id, no_organization=puller.organization_id is None)
     # Parsed at its first use, once for every repository, under the name evaluate_access would give it.
     identity: Policy | None = None
-    covering: tuple[Statement, ...] = ()
+    covering = IdentityQuestions({}, ())
     allowed: set[tuple[object, ...]] = set()
     # A registry's repositories often share one policy text: parsed once, its side's verdicts found once.
     shared = SharedRepositoryPolicies()
@@ -103,12 +103,14 @@ def missing_grants(
         repository = parse_repository_arn(repositories[name]["arn"])
         if identity is None:
             identity = as_policy(dict(identity_policy), "identity policy #1", "identity")
-            covering = statements_covering([identity], [a for a, _ in steps_for(puller.access, with_token=False)])
+            covering = IdentityQuestions.of(
+                statements_covering([identity], [a for a, _ in steps_for(puller.access, with_token=False)])
+            )
         text = repository_policies.get(name)
         policy = shared.policy(text)
         question = (
             repository_question(repository, policy, text) if not isinstance(policy, str) else None,
-            identity_question(covering, repository.arn),
+            covering.key(repository.arn),
         )
         if question[0] is not None and question in allowed:
             continue

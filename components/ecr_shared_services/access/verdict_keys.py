@@ -14,6 +14,7 @@ partition, region and account. So a verdict depends on:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ecr_shared_services.access.grammar import Policy, Statement
 from ecr_shared_services.access.matching import action_truth, resource_truth
@@ -40,3 +41,34 @@ def statements_covering(policies: Iterable[Policy], actions: Iterable[str]) -> t
 def identity_question(statements: tuple[Statement, ...], resource: str) -> tuple[Truth, ...]:
     """The identity side's part of the key: whether each of `statements` covers `resource`."""
     return tuple([resource_truth(s, resource) for s in statements])
+
+
+@dataclass(frozen=True)
+class IdentityQuestions:
+    """`identity_question` for many resources against one set of statements, as an equivalent key: equal for
+    two resources exactly when `identity_question` is.
+
+    A statement whose Resource lists only whole ARNs without wildcards covers a resource exactly when the
+    resource is one of them: for those, the key holds the positions of the ones listing it, found in one
+    lookup instead of a match per statement (a role pulling 1,000 repositories has a statement per managed
+    policy, each listing its share of them). Every other statement is matched as `identity_question` does.
+    """
+
+    listing: dict[str, tuple[int, ...]]  # resource ARN -> positions of the listing statements that name it
+    others: tuple[Statement, ...]
+
+    @staticmethod
+    def of(statements: tuple[Statement, ...]) -> IdentityQuestions:
+        listing: dict[str, list[int]] = {}
+        others: list[Statement] = []
+        for position, statement in enumerate(statements):
+            patterns = statement.resource_patterns
+            if statement.resources is None or patterns.wild:
+                others.append(statement)
+                continue
+            for arn in patterns.exact:
+                listing.setdefault(arn, []).append(position)
+        return IdentityQuestions({arn: tuple(found) for arn, found in listing.items()}, tuple(others))
+
+    def key(self, resource: str) -> tuple[tuple[int, ...], tuple[Truth, ...]]:
+        return self.listing.get(resource, ()), identity_question(self.others, resource)

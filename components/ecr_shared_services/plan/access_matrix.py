@@ -33,8 +33,8 @@ from ecr_shared_services.access.results import AccessReport, StepResult
 from ecr_shared_services.access.shared_policies import SharedRepositoryPolicies, parsed_or_none
 from ecr_shared_services.access.truth import Truth
 from ecr_shared_services.access.verdict_keys import (
+    IdentityQuestions,
     RepositoryQuestion,
-    identity_question,
     repository_question,
     statements_covering,
 )
@@ -169,8 +169,9 @@ class _Role:
     wild: tuple[Statement, ...]
     # The token step per region (it names no repository; only the region is in its request context).
     tokens: dict[str, StepResult]
-    # The statements that might cover a step of the pull naming the repository (every one but the token's).
-    pulling: tuple[Statement, ...] = ()
+    # The statements that might cover a step of the pull naming the repository (every one but the token's),
+    # as the identity side's part of a cell's key.
+    pulling: IdentityQuestions = field(default_factory=lambda: IdentityQuestions({}, ()))
     # The evaluator's verdicts found so far, by cell_key.
     outcomes: dict[tuple[object, ...], _Outcome] = field(default_factory=dict)
 
@@ -190,7 +191,7 @@ class _Role:
                 exact.update(statement.resources)
             else:
                 wild.append(statement)
-        pulling = statements_covering([policy] if policy else [], REPOSITORY_STEPS)
+        pulling = IdentityQuestions.of(statements_covering([policy] if policy else [], REPOSITORY_STEPS))
         return _Role(arn, policy_text, context, caller, policy, frozenset(exact), tuple(wild), {}, pulling)
 
     @property
@@ -214,7 +215,7 @@ class _Role:
         if repository.question is None:
             return None
         resource = repository.resource
-        return (repository.question, identity_question(self.pulling, resource))
+        return (repository.question, self.pulling.key(resource))
 
     def token(self, target: RepositoryRef) -> StepResult:
         found = self.tokens.get(target.region)

@@ -253,6 +253,8 @@ def plan_data(review: Review) -> dict[str, Any]:
 
 # How deep the report is laid out over lines; below, each value is one line of compact JSON.
 LAID_OUT_LEVELS = 4
+# `json.dumps(value, default=str)`, without making an encoder for each of the report's 300,000 entries.
+_encode = json.JSONEncoder(default=str).encode
 
 
 def render_json(data: dict[str, Any]) -> str:
@@ -270,10 +272,12 @@ def _laid_out(value: Any, depth: int, in_list: bool) -> str:
         not in_list or any(isinstance(v, (dict, list)) and v for v in value.values())
     )
     if depth >= LAID_OUT_LEVELS or not (isinstance(value, list) or structured) or not value:
-        return json.dumps(value, default=str)
+        return _encode(value)
     inner, outer = "  " * (depth + 1), "  " * depth
     if isinstance(value, dict):
-        entries = [f"{inner}{json.dumps(str(k))}: {_laid_out(v, depth + 1, False)}" for k, v in value.items()]
+        entries = [f"{inner}{_encode(str(k))}: {_laid_out(v, depth + 1, False)}" for k, v in value.items()]
         return "{\n" + ",\n".join(entries) + f"\n{outer}}}"
+    if not any(isinstance(v, (dict, list)) for v in value):  # leaves (grant lines): each its own line
+        return "[\n" + ",\n".join([inner + _encode(v) for v in value]) + f"\n{outer}]"
     entries = [f"{inner}{_laid_out(v, depth + 1, True)}" for v in value]
     return "[\n" + ",\n".join(entries) + f"\n{outer}]"

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ecr_shared_services.plan.inventory import Inventory, inventory
+from ecr_shared_services.plan.memory_paced_gc import collection_paced_by_memory
 from ecr_shared_services.plan.project import Project, StackConfig, load_project, shown
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.stack_error import CRASHED, CYCLE, TIMED_OUT, WAITING, stack_error
@@ -534,7 +535,8 @@ def plan_project(
         server = WorkerServer.start(directory, server_log) if (directory / "Pulumi.yaml").is_file() else None
         launcher = Launcher(directory, server)
         try:
-            project = load_project(directory)
+            with collection_paced_by_memory():  # configs of many megabytes: no garbage, only data kept
+                project = load_project(directory)
             return _plan_stacks(
                 project,
                 launcher,
