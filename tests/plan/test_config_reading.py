@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from ecr_shared_services.plan.project import ProjectError, _as_json, read_yaml
+from ecr_shared_services.plan.project import _NOT_PLAIN_JSON, ProjectError, _as_json, _plain_json_text, read_yaml
 
 ASCII_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=12)
 SCALARS = st.one_of(
@@ -85,3 +85,14 @@ def test_a_file_that_is_neither_json_nor_yaml_still_says_where(tmp_path: Path) -
         assert "is not valid YAML" in str(error) and "line 1" in str(error)
     else:
         raise AssertionError("a broken document was read")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab "\\:u\t\n\r\x7f\x1fé\u2028{}')), max_size=40))
+@example('{"a"\r: 1}')
+@example('{"a" \n : 1}')
+@example('{"a": "b :"}')
+@example('{"a": "\\u00e9"}')
+@example('{"a": "\x7f"}')
+def test_the_scan_for_text_yaml_reads_differently_is_the_regular_expression(text: str) -> None:
+    assert _plain_json_text(text) is (_NOT_PLAIN_JSON.search(text) is None)

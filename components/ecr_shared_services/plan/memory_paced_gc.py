@@ -62,5 +62,8 @@ def collection_paced_by_memory(
     finally:
         stop.set()
         watcher.join()
+        # What the block made and kept (a run's result, a plan's configs) has never been collected, so the first
+        # collection after it would walk all of it at once: it goes to the collector's permanent generation.
+        gc.freeze()
         if was_enabled:
             gc.enable()
