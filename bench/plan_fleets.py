@@ -229,21 +229,23 @@ def growth(smaller: FleetResult, larger: FleetResult) -> float | None:
 def table(results: list[FleetResult]) -> list[str]:
     """Markdown rows, one per fleet, with the growth exponent from the fleet before it."""
     lines = [
-        "| fleet | n | wall | peak memory | CPU/wall | growth exponent |",
-        "|---|---|---|---|---|---|",
+        "| fleet | n | runs | wall (median) | wall (fastest–slowest) | peak memory | CPU/wall | growth exponent |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     previous: FleetResult | None = None
     for result in results:
         n = f"{result.fleet.size:,}"
         if not result.ok:
             failed = result.runs[-1]
-            lines.append(f"| {result.fleet.label} | {n} | failed (exit {failed.exit_code}) | | | |")
+            runs = len(result.runs)
+            lines.append(f"| {result.fleet.label} | {n} | {runs} | failed (exit {failed.exit_code}) | | | | |")
         else:
             exponent = growth(previous, result) if previous is not None else None
             wall, peak, cores = result.median(_wall), result.median(_peak), result.median(_cores)
+            walls = [run.seconds for run in result.runs]
             lines.append(
-                f"| {result.fleet.label} | {n} | {wall:.1f} s | {peak:,.0f} MiB | {cores:.2f} "
-                f"| {'' if exponent is None else f'{exponent:.2f}'} |"
+                f"| {result.fleet.label} | {n} | {len(walls)} | {wall:.1f} s | {min(walls):.1f}–{max(walls):.1f} s "
+                f"| {peak:,.0f} MiB | {cores:.2f} | {'' if exponent is None else f'{exponent:.2f}'} |"
             )
         previous = result
     return lines

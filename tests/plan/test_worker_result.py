@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecr_shared_services.plan.mocks import STACK_REFERENCE
 from ecr_shared_services.plan.registration import Registration
-from ecr_shared_services.plan.worker import STACK_REFERENCE, _sent
+from ecr_shared_services.plan.worker import _sent
 
 
 def _registration(type_token: str, outputs: dict[str, Any], read: bool) -> Registration:

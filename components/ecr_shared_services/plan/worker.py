@@ -32,6 +32,7 @@ from ecr_shared_services.plan.data_safety import deletion_warnings
 from ecr_shared_services.plan.memory_paced_gc import collection_paced_by_memory
 from ecr_shared_services.plan.mock_runtime import run_under_mocks
 from ecr_shared_services.plan.mocks import (
+    STACK_REFERENCE,
     AwsMocks,
     FailedStackReference,
     PendingStackReference,
@@ -94,9 +95,6 @@ class _ReferenceNotingMocks(AwsMocks):
     def referenced_outputs(self, target: str) -> dict[str, Any]:
         self.referenced.append(stack_key(target, self.project))
         return super().referenced_outputs(target)
-
-
-STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
 
 def _sent(registration: Registration) -> dict[str, Any]:
