@@ -68,3 +68,17 @@ def test_garbage_in_cycles_is_collected_once_memory_has_grown() -> None:
         while gone() is not None and time.monotonic() < deadline:
             time.sleep(0.01)
         assert gone() is None
+
+
+def test_a_frozen_block_leaves_what_it_made_to_no_collection() -> None:
+    before = gc.get_freeze_count()
+    try:
+        with collection_paced_by_memory():
+            kept = [[i] for i in range(1000)]
+        assert gc.get_freeze_count() == before
+        with collection_paced_by_memory(freeze=True):
+            kept += [[i] for i in range(1000)]
+        assert gc.get_freeze_count() >= before + 1000
+    finally:
+        gc.unfreeze()
+    assert len(kept) == 2000

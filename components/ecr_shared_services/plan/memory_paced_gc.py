@@ -38,11 +38,19 @@ def resident_bytes() -> int | None:
 
 @contextmanager
 def collection_paced_by_memory(
-    growth_factor: float = GROWTH_FACTOR, min_growth: int = MIN_GROWTH_BYTES, poll_seconds: float = POLL_SECONDS
+    growth_factor: float = GROWTH_FACTOR,
+    min_growth: int = MIN_GROWTH_BYTES,
+    poll_seconds: float = POLL_SECONDS,
+    freeze: bool = False,
 ) -> Iterator[None]:
     """Within this block the automatic collector is off; a thread collects whenever resident memory has grown
     `growth_factor` times (and by `min_growth` bytes) since the last collection. The collector's earlier
-    state is restored at the end."""
+    state is restored at the end.
+
+    `freeze`: for a process about to end (a worker writing its result), what the block made goes to the
+    collector's permanent generation (gc.freeze) at the end: it has never been collected, so the first
+    collection after the block would walk all of it at once. Garbage in cycles among it is then never freed,
+    so a process that goes on leaves it False."""
     was_enabled = gc.isenabled()
     stop = threading.Event()
 
@@ -62,8 +70,7 @@ def collection_paced_by_memory(
     finally:
         stop.set()
         watcher.join()
-        # What the block made and kept (a run's result, a plan's configs) has never been collected, so the first
-        # collection after it would walk all of it at once: it goes to the collector's permanent generation.
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()

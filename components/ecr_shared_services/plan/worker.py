@@ -193,7 +193,7 @@ def main(argv: list[str]) -> int:
     faulthandler.register(signal.SIGTERM, all_threads=True, chain=True)
     if len(argv) > 2:
         limit_cpu_time(float(argv[2]))
-    with collection_paced_by_memory():
+    with collection_paced_by_memory(freeze=True):  # the worker ends once its result is written
         result = json.dumps(run(json.loads(Path(argv[0]).read_text())), default=str)
     # Written whole or not at all: a worker ended mid-write leaves no half a result behind.
     partial = Path(argv[1] + ".partial")
