@@ -177,7 +177,8 @@ def plan_fleets(report: Report, options: argparse.Namespace) -> None:
         "`shared-registry plan DIR --format json` of a registry stack (repositories × accounts, each repository "
         "shared with every account's task role) and application stacks pulling the first repositories each; "
         "peak memory of the largest process, CPU/wall the cores kept busy, growth exponent "
-        "log(t2/t1)/log(n2/n1) with n = repositories × accounts + applications × pulls:",
+        "log(t2/t1)/log(n2/n1) with n = repositories × accounts + applications × pulls, from the fleet above "
+        "when n at least doubles:",
         "",
         *plan_fleet_table(results),
         "",

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         TrustArgsDict,
     )
     from ecr_shared_services.errors import AccessNotGrantedError, PolicySizeError, SpecError, Violation
+    from ecr_shared_services.policy.grants import expand_grants
     from ecr_shared_services.puller_policy import PullerPolicy
     from ecr_shared_services.puller_role import PullerRole
     from ecr_shared_services.shared_registry import SharedRegistry
@@ -60,6 +61,7 @@ _HOMES = {
     "SharedRegistryArgs": "ecr_shared_services.spec.registry",
     "SpecError": "ecr_shared_services.errors",
     "Violation": "ecr_shared_services.errors",
+    "expand_grants": "ecr_shared_services.policy.grants",
 }
 
 __all__ = [
@@ -86,6 +88,7 @@ __all__ = [
     "SpecError",
     "TrustArgsDict",
     "Violation",
+    "expand_grants",
 ]
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 import time
 import weakref
 from typing import Any
 
 import pytest
 
+from ecr_shared_services.plan import memory_paced_gc
 from ecr_shared_services.plan.memory_paced_gc import collection_paced_by_memory, resident_bytes
 
 LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="resident memory is read from /proc")
@@ -82,3 +84,12 @@ def test_a_frozen_block_leaves_what_it_made_to_no_collection() -> None:
     finally:
         gc.unfreeze()
     assert len(kept) == 2000
+
+
+def test_where_memory_cannot_be_read_the_collector_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory_paced_gc, "resident_bytes", lambda: None)
+    threads = threading.active_count()
+    with collection_paced_by_memory():
+        assert gc.isenabled()
+        assert threading.active_count() == threads  # no watcher
+    assert gc.isenabled()

@@ -6,14 +6,17 @@ An SDK upgrade that moves one of them fails here, naming it, rather than somewhe
 from __future__ import annotations
 
 import ast
+import contextlib
 import pathlib
+from typing import Any
 
 import pulumi
+import pytest
 from pulumi.runtime import resource
 
-from ecr_shared_services.plan import sdk_internals
+from ecr_shared_services.plan import mock_runtime, sdk_internals
 from ecr_shared_services.plan.mock_runtime import run_under_mocks
-from ecr_shared_services.plan.mocks import AwsMocks
+from ecr_shared_services.plan.mocks import AwsMocks, RecordingMonitor
 
 PACKAGE = pathlib.Path(sdk_internals.__file__).parent.parent
 
@@ -44,16 +47,37 @@ def test_only_the_adapter_imports_private_sdk_modules() -> None:
     assert offenders == []
 
 
-def test_a_program_under_the_mocks_registers_without_a_stack_trace() -> None:
+class _Component(pulumi.ComponentResource):
+    """A component with its own constructor: the SDK takes a stack trace for it (it looks for a third
+    `__init__` frame, the concrete resource class's)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("test:index:Component", name)
+
+
+def _stack_frames_sent(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    sent: list[int] = []
+    original = RecordingMonitor.RegisterResource
+
+    def noted(self: RecordingMonitor, request: Any) -> Any:
+        if request.type == "test:index:Component":
+            sent.append(len(request.stackTrace.frames))
+        return original(self, request)
+
+    monkeypatch.setattr(RecordingMonitor, "RegisterResource", noted)
+    run = run_under_mocks(lambda: _Component("c"), AwsMocks("123456789012", "us-east-1"))
+    assert run.error is None
+    return sent
+
+
+def test_a_program_under_the_mocks_registers_without_a_stack_trace(monkeypatch: pytest.MonkeyPatch) -> None:
     """The SDK takes the Python stack of every registration for the engine's diagnostics; the mock monitor
-    never reads it, so the plan's runs leave it empty, and only while they run."""
-    seen: list[int] = []
-
-    def program() -> None:
-        seen.append(len(resource._get_stack_trace().frames))
-        pulumi.export("x", 1)
-
-    run = run_under_mocks(program, AwsMocks("123456789012", "us-east-1"))
-    assert run.error is None and run.outputs == {"x": 1}
-    assert seen == [0]
+    never reads it, so the plan's runs send none, and only while they run."""
+    assert _stack_frames_sent(monkeypatch) == [0]
     assert resource._get_stack_trace is not sdk_internals._no_stack_trace
+
+
+def test_without_the_adapter_the_sdk_sends_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mock_runtime, "without_stack_traces", contextlib.nullcontext)
+    [frames] = _stack_frames_sent(monkeypatch)
+    assert frames > 0

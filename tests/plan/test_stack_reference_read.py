@@ -36,10 +36,20 @@ def mocks(outputs: dict[str, Any]) -> AwsMocks:
     return AwsMocks("111111111111", "us-east-1", {"project/registry": outputs}, project="project")
 
 
-def test_the_response_is_the_sdk_mock_monitors() -> None:
+def test_the_response_is_the_sdk_mock_monitors(monkeypatch: pytest.MonkeyPatch) -> None:
     ours = RecordingMonitor(mocks(OUTPUTS))
     theirs = MockMonitor(mocks(OUTPUTS))
-    mine, sdk = ours.ReadResource(request()), theirs.ReadResource(request())  # type: ignore[no-untyped-call]
+    sdk = theirs.ReadResource(request())  # type: ignore[no-untyped-call]
+    sdk_reads: list[Any] = []
+    original = MockMonitor.ReadResource
+
+    def noted(self: MockMonitor, req: Any) -> Any:
+        sdk_reads.append(req)
+        return original(self, req)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(MockMonitor, "ReadResource", noted)
+    mine = ours.ReadResource(request())
+    assert sdk_reads == []  # answered by Struct.update, not by the SDK's serializer
     assert mine == sdk
     assert ours.resources == theirs.resources
     [read] = ours.registrations

@@ -95,6 +95,8 @@ def test_grants_exported_as_a_tree_by_earlier_registries_still_read() -> None:
         {"consumers": [{"x": 1}], "consumer_lists": [[0]], "repositories": {"a": 1}},  # no list 1
         {"consumers": {"x": 1}, "consumer_lists": [[0]], "repositories": {"a": 0}},
         {"consumers": [{"x": 1}], "consumer_lists": [0], "repositories": {"a": 0}},
+        {"consumers": [1, "x"], "consumer_lists": [[0, 1]], "repositories": {"a": 0}},  # consumers are mappings
+        {"api": [1, "x"]},
     ],
 )
 def test_anything_else_is_not_read_as_grants(value: Any) -> None:
@@ -113,3 +115,21 @@ def test_any_grants_round_trip_through_the_table(grants: dict[str, list[dict[str
     text = grants_text(grants)
     assert text == to_json(json.loads(text))
     assert expand_grants(text) == grants
+
+
+def test_a_table_with_more_keys_still_reads() -> None:
+    table = {**grants_table({"a": [{"x": 1}]}), "version": 2}
+    assert expand_grants(table) == {"a": [{"x": 1}]}
+
+
+def test_each_repository_gets_a_list_of_its_own() -> None:
+    grants = expand_grants(grants_text({"a": [{"x": 1}], "b": [{"x": 1}]}))
+    assert grants is not None
+    grants["a"].append({"y": 2})
+    assert grants["b"] == [{"x": 1}]
+
+
+def test_expand_grants_is_importable_from_the_package() -> None:
+    import ecr_shared_services
+
+    assert ecr_shared_services.expand_grants is expand_grants

@@ -56,3 +56,5 @@ def test_the_growth_exponent_compares_consecutive_fleets_that_planned() -> None:
     assert growth(_result(small, 2.0), _result(large, 20.0, code=1)) is None
     rows = table([_result(small, 2.0), _result(large, 20.0, code=1)])
     assert "failed (exit 1)" in rows[-1] and " s |" not in rows[-1]
+    # Fleets less than twice as large: the ratio is noise, so no exponent.
+    assert growth(_result(Fleet(1000, 200, 50, 150), 11.0), _result(Fleet(1000, 200, 50, 1000), 14.0)) is None

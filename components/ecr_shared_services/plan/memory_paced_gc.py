@@ -7,7 +7,9 @@ against 3.8 s without it), with the same peak memory either way (319 MiB against
 nothing the program makes is garbage in a cycle. While a program runs, the worker therefore turns the automatic
 collector off, and collects when its resident memory has doubled since the last collection (and grown by at
 least 512 MiB): a program that does make cyclic garbage is still collected, at most twice its live memory
-apart, never more often.
+apart, never more often. Where resident memory cannot be read (it is read from /proc, on Linux), the
+collector is left as it is. Objects in cycles are freed, and their `__del__` methods and weakref callbacks
+run, at those collections, on the thread that collects.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ POLL_SECONDS = 0.1
 
 
 def resident_bytes() -> int | None:
-    """This process's resident memory now, or None where it cannot be read (then nothing is collected early)."""
+    """This process's resident memory now, or None where it cannot be read."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -45,17 +47,21 @@ def collection_paced_by_memory(
 ) -> Iterator[None]:
     """Within this block the automatic collector is off; a thread collects whenever resident memory has grown
     `growth_factor` times (and by `min_growth` bytes) since the last collection. The collector's earlier
-    state is restored at the end.
+    state is restored at the end. Where resident memory cannot be read, the block changes nothing.
 
-    `freeze`: for a process about to end (a worker writing its result), what the block made goes to the
-    collector's permanent generation (gc.freeze) at the end: it has never been collected, so the first
-    collection after the block would walk all of it at once. Garbage in cycles among it is then never freed,
-    so a process that goes on leaves it False."""
+    `freeze`: for a process about to end (a worker writing its result), every object the collector tracks
+    goes to its permanent generation (gc.freeze) at the end: what the block made has never been collected,
+    so the first collection after the block would walk all of it at once. Garbage in cycles among them is
+    then never freed, so a process that goes on leaves it False."""
+    start = resident_bytes()
+    if start is None:
+        yield
+        return
     was_enabled = gc.isenabled()
     stop = threading.Event()
 
     def watch() -> None:
-        baseline = resident_bytes()
+        baseline: int | None = start
         while baseline is not None and not stop.wait(poll_seconds):
             now = resident_bytes()
             if now is not None and now >= max(baseline * growth_factor, baseline + min_growth):

@@ -67,7 +67,7 @@ def grants_text(grants: dict[str, list[dict[str, Any]]]) -> str:
     `{"consumers":[ENTRY,...],"consumer_lists":[[0,1],...],"repositories":{"NAME":LIST,...}}`.
 
     The registry's grants repeat the same consumers on every repository they share (200 accounts on 1,000
-    repositories: 51 MB as a tree); every stack that references the registry receives its exports whole, so
+    repositories: 45 MB of JSON as a tree); every stack that references the registry receives its exports whole, so
     the table, which grows with distinct consumers plus repositories, is what the registry exports and
     registers. It is `to_json(grants_table(grants))`, to the byte; `expand_grants` gives the tree back.
     """
@@ -104,9 +104,11 @@ def grants_table(grants: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
 
 def expand_grants(value: Any) -> dict[str, list[dict[str, Any]]] | None:
     """Repository name → its consumers, from the registry's `grants` as outputs carry it: the table (text or
-    data), or the tree (name → consumers) that registries exported before the table. None for anything else.
+    data; keys beyond its three are ignored), or the tree (name → consumers) that registries exported before
+    the table (0.1.0). None for anything else, and for consumers that are not mappings.
 
-    Repositories that share a list share its entry objects: read them, do not change them."""
+    Each repository gets a list of its own; repositories that share a consumer share its entry (a dict): read
+    the entries, do not change them."""
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -114,11 +116,15 @@ def expand_grants(value: Any) -> dict[str, list[dict[str, Any]]] | None:
             return None
     if not isinstance(value, dict):
         return None
-    if set(value) == set(TABLE_KEYS) and isinstance(value["repositories"], dict):
-        return _expand_table(value)
-    if all(isinstance(found, list) for found in value.values()):
-        return value
-    return None
+    if set(TABLE_KEYS) <= set(value) and isinstance(value["repositories"], dict):
+        grants = _expand_table(value)
+    elif all(isinstance(found, list) for found in value.values()):
+        grants = value
+    else:
+        return None
+    if grants is None or not all(isinstance(entry, dict) for found in grants.values() for entry in found):
+        return None
+    return grants
 
 
 def _expand_table(table: dict[str, Any]) -> dict[str, list[dict[str, Any]]] | None:
@@ -134,6 +140,6 @@ def _expand_table(table: dict[str, Any]) -> dict[str, list[dict[str, Any]]] | No
 
     try:
         expanded = [[at(consumers, i) for i in found] for found in lists]
-        return {name: at(expanded, found) for name, found in repositories.items()}
+        return {name: list(at(expanded, found)) for name, found in repositories.items()}
     except (LookupError, TypeError):
         return None
