@@ -8,7 +8,14 @@ import json
 import pytest
 
 from ecr_shared_services.plan.access_matrix import AccessCell
-from ecr_shared_services.plan.inventory import PULLER_POLICY, REPOSITORY, REPOSITORY_POLICY, SHARED_REGISTRY, inventory
+from ecr_shared_services.plan.inventory import (
+    PULLER_POLICY,
+    REPOSITORY,
+    REPOSITORY_POLICY,
+    SHARED_REGISTRY,
+    grants_warnings,
+    inventory,
+)
 from ecr_shared_services.plan.registration import Registration
 from ecr_shared_services.plan.report import MATRIX_COLUMNS, _matrix_lines
 from ecr_shared_services.policy.grants import grants_text
@@ -89,6 +96,15 @@ def test_grant_lines_are_read_from_the_registry_outputs(registered: str) -> None
         f"{ARN}api <- {account}",
         f"web <- {account}",  # a repository the stack did not register is named as the grants name it
     )
+
+
+def test_grants_the_plan_cannot_read_are_said_not_dropped() -> None:
+    readable = registration(SHARED_REGISTRY, "shared", {}, {"grants": grants_text(GRANTS)})
+    unreadable = registration(SHARED_REGISTRY, "other", {}, {"grants": '{"api": "not a list"}'})
+    none_yet = registration(SHARED_REGISTRY, "failed", {}, {})
+    [warning] = grants_warnings([readable, unreadable, none_yet])
+    assert "'other'" in warning and "cannot read" in warning and "--baseline" in warning
+    assert inventory("registry", (unreadable,)).grants == ()
 
 
 def test_a_large_matrix_is_summarised_per_account_and_repository() -> None:

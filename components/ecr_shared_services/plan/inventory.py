@@ -8,6 +8,7 @@ every ECR repository and repository policy, inside a component or not. No Pulumi
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,11 +156,23 @@ def _grants(registry: Registration, repositories: list[PlannedRepository]) -> li
         for consumer in consumers:
             text = shown.get(id(consumer))
             if text is None:
-                text = shown[id(consumer)] = (
-                    json.dumps(consumer, sort_keys=True) if not isinstance(consumer, str) else consumer
-                )
+                text = shown[id(consumer)] = json.dumps(consumer, sort_keys=True)
             lines.append(f"{arns.get(name, name)} <- {text}")
     return lines
+
+
+def grants_warnings(registrations: Iterable[Registration]) -> list[str]:
+    """A warning per SharedRegistry whose registered `grants` the plan cannot read: its grants would be missing
+    from the report without a word, and a --baseline comparison would show every one of them as removed."""
+    return [
+        f"SharedRegistry {r.name!r} registered a `grants` output the plan cannot read (neither the grants table "
+        "nor the name → consumers tree): its grants are left out of the report, and a --baseline comparison "
+        "shows them as removed"
+        for r in registrations
+        if r.type == SHARED_REGISTRY
+        and r.outputs.get("grants") is not None
+        and expand_grants(r.outputs["grants"]) is None
+    ]
 
 
 def inventory(stack: str, resources: tuple[Registration, ...]) -> Inventory:

@@ -29,6 +29,7 @@ import pulumi
 
 from ecr_shared_services.errors import SpecError
 from ecr_shared_services.plan.data_safety import deletion_warnings
+from ecr_shared_services.plan.inventory import grants_warnings
 from ecr_shared_services.plan.memory_paced_gc import collection_paced_by_memory
 from ecr_shared_services.plan.mock_runtime import run_under_mocks
 from ecr_shared_services.plan.mocks import (
@@ -162,6 +163,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         "warnings": [
             *unread_config(request["config"], result.config_asked, result.registrations, error is None),
             *deletion_warnings(result.registrations),
+            *grants_warnings(result.registrations),
         ],
     }
 
