@@ -36,18 +36,24 @@ def mocks(outputs: dict[str, Any]) -> AwsMocks:
     return AwsMocks("111111111111", "us-east-1", {"project/registry": outputs}, project="project")
 
 
+def reads_by_the_sdk(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The reads the SDK's MockMonitor.ReadResource (and so its serializer) answers from now on."""
+    reads: list[Any] = []
+    original = MockMonitor.ReadResource
+
+    def noted(self: MockMonitor, req: Any) -> Any:
+        reads.append(req)
+        return original(self, req)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(MockMonitor, "ReadResource", noted)
+    return reads
+
+
 def test_the_response_is_the_sdk_mock_monitors(monkeypatch: pytest.MonkeyPatch) -> None:
     ours = RecordingMonitor(mocks(OUTPUTS))
     theirs = MockMonitor(mocks(OUTPUTS))
     sdk = theirs.ReadResource(request())  # type: ignore[no-untyped-call]
-    sdk_reads: list[Any] = []
-    original = MockMonitor.ReadResource
-
-    def noted(self: MockMonitor, req: Any) -> Any:
-        sdk_reads.append(req)
-        return original(self, req)  # type: ignore[no-untyped-call]
-
-    monkeypatch.setattr(MockMonitor, "ReadResource", noted)
+    sdk_reads = reads_by_the_sdk(monkeypatch)
     mine = ours.ReadResource(request())
     assert sdk_reads == []  # answered by Struct.update, not by the SDK's serializer
     assert mine == sdk
@@ -65,14 +71,7 @@ class Opaque:
 
 @pytest.mark.parametrize("value", [Opaque(), {1: "a non-string key"}])
 def test_anything_but_plain_data_goes_to_the_sdks_serializer(value: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    sdk_reads: list[Any] = []
-    original = MockMonitor.ReadResource
-
-    def noted(self: MockMonitor, req: Any) -> Any:
-        sdk_reads.append(req)
-        return original(self, req)  # type: ignore[no-untyped-call]
-
-    monkeypatch.setattr(MockMonitor, "ReadResource", noted)
+    sdk_reads = reads_by_the_sdk(monkeypatch)
     monitor = RecordingMonitor(mocks({"odd": value}))
     # The SDK's serializer may refuse it too: what matters is that it was asked.
     with contextlib.suppress(Exception):
