@@ -9,7 +9,8 @@ one of its workers: `ru_maxrss` of the children), CPU time over wall time (the c
 status. A plan that does not exit 0 is reported as failed, not timed.
 
 The growth exponent between consecutive fleets is log(t2/t1) / log(n2/n1), with n = REPOS x ACCOUNTS +
-APPS x PULLS (the grants the registry renders plus the pulls the applications ask for): 1 is linear.
+APPS x PULLS (the grants the registry renders plus the pulls the applications ask for): 1 is linear. It is
+left out when n less than doubles (MIN_GROWTH_RATIO): over a smaller step it is mostly the machine's noise.
 
 Usage: `python -m bench.plan_fleets [--quick] [--repeat N] [REPOSxACCOUNTS:APPSxPULLS ...]`.
 """

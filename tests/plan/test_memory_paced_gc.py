@@ -23,6 +23,7 @@ class Node:
         self.me = self  # a cycle: only the cyclic collector frees it
 
 
+@LINUX
 def test_the_automatic_collector_is_off_inside_and_as_it_was_after() -> None:
     assert gc.isenabled()
     with collection_paced_by_memory():
@@ -37,6 +38,7 @@ def test_the_automatic_collector_is_off_inside_and_as_it_was_after() -> None:
         gc.enable()
 
 
+@LINUX
 def test_allocations_alone_start_no_collection() -> None:
     collections: list[dict[str, Any]] = []
     inside = False
@@ -72,6 +74,7 @@ def test_garbage_in_cycles_is_collected_once_memory_has_grown() -> None:
         assert gone() is None
 
 
+@LINUX
 def test_a_frozen_block_leaves_what_it_made_to_no_collection() -> None:
     before = gc.get_freeze_count()
     try:

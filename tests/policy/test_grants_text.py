@@ -97,6 +97,7 @@ def test_grants_exported_as_a_tree_by_earlier_registries_still_read() -> None:
         {"consumers": [{"x": 1}], "consumer_lists": [0], "repositories": {"a": 0}},
         {"consumers": [1, "x"], "consumer_lists": [[0, 1]], "repositories": {"a": 0}},  # consumers are mappings
         {"api": [1, "x"]},
+        "[" * 100_000 + "]" * 100_000,  # JSON nested deeper than the parser goes
     ],
 )
 def test_anything_else_is_not_read_as_grants(value: Any) -> None:
@@ -123,10 +124,12 @@ def test_a_table_with_more_keys_still_reads() -> None:
 
 
 def test_each_repository_gets_a_list_of_its_own() -> None:
-    grants = expand_grants(grants_text({"a": [{"x": 1}], "b": [{"x": 1}]}))
-    assert grants is not None
-    grants["a"].append({"y": 2})
-    assert grants["b"] == [{"x": 1}]
+    shared = [{"x": 1}]
+    for value in (grants_text({"a": shared, "b": shared}), {"a": shared, "b": shared}):
+        grants = expand_grants(value)
+        assert grants is not None
+        grants["a"].append({"y": 2})
+        assert grants["b"] == [{"x": 1}] and shared == [{"x": 1}]
 
 
 def test_expand_grants_is_importable_from_the_package() -> None:

@@ -167,7 +167,7 @@ def grants_warnings(registrations: Iterable[Registration]) -> list[str]:
     return [
         f"SharedRegistry {r.name!r} registered a `grants` output the plan cannot read (neither the grants table "
         "nor the name → consumers tree): its grants are left out of the report, and a --baseline comparison "
-        "shows them as removed"
+        "shows any grants the baseline had as removed"
         for r in registrations
         if r.type == SHARED_REGISTRY
         and r.outputs.get("grants") is not None

@@ -112,14 +112,14 @@ def expand_grants(value: Any) -> dict[str, list[dict[str, Any]]] | None:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             return None
     if not isinstance(value, dict):
         return None
     if set(TABLE_KEYS) <= set(value) and isinstance(value["repositories"], dict):
         grants = _expand_table(value)
     elif all(isinstance(found, list) for found in value.values()):
-        grants = value
+        grants = {name: list(found) for name, found in value.items()}
     else:
         return None
     if grants is None or not all(isinstance(entry, dict) for found in grants.values() for entry in found):
