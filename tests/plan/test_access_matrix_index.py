@@ -20,6 +20,7 @@ import json
 from typing import Any
 
 import pytest
+from evaluator_calls import evaluated_resources
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -265,14 +266,7 @@ def test_the_index_decides_the_cells_a_role_does_not_name(monkeypatch: pytest.Mo
         for i in range(8)
     ]
     plan = ProjectPlan("fleet", (registry, *apps))
-    calls: list[str] = []
-    real = evaluate_access
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append(str(args[1]))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(matrix_module, "evaluate_access", counting)
+    calls = evaluated_resources(monkeypatch, matrix_module)
     cells = access_matrix(plan)
     assert len(cells) == 8 * 20
     assert len(calls) == 8 * 2
@@ -299,14 +293,7 @@ def test_requested_cells_ask_the_evaluator_once_per_question(monkeypatch: pytest
         for i, a in enumerate(accounts)
     ]
     plan = ProjectPlan("fleet", (registry, *apps))
-    calls: list[str] = []
-    real = evaluate_access
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append(str(args[1]))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(matrix_module, "evaluate_access", counting)
+    calls = evaluated_resources(monkeypatch, matrix_module)
     cells = access_matrix(plan)
     assert len(cells) == 4 * 30
     assert all(c.requested and c.decision == "allow" for c in cells)
@@ -350,16 +337,10 @@ def two_cells(first: Cell, second: Cell, policy: str, monkeypatch: pytest.Monkey
     ]
     app = puller_stack("app", CALLER_ACCOUNT, "us-east-1", role_arn("aws", CALLER_ACCOUNT, "app-task", "/"), policy)
     plan = ProjectPlan("fleet", (*stacks, app))
-    asked: list[str] = []
-    real = evaluate_access
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        if isinstance(args[1], str):  # the token step is asked with the parsed repository
-            asked.append(args[1])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(matrix_module, "evaluate_access", counting)
+    calls = evaluated_resources(monkeypatch, matrix_module)
     cells = access_matrix(plan)
+    # ARNs only: the token step is asked with the parsed repository.
+    asked = [resource for resource in calls if isinstance(resource, str)]
     rows = [(c.stack, c.role_arn, c.repository, c.requested, c.decision, c.denied_by, c.message) for c in cells]
     assert rows == old_matrix(plan)
     by_arn = {c.repository_arn: (c.decision, c.denied_by, c.message) for c in cells}

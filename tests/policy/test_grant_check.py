@@ -5,12 +5,12 @@ import json
 from typing import Any
 
 import pytest
+from evaluator_calls import evaluated_resources
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from seed_examples import APPLICATION_ACCOUNT, REGION, REGISTRY_ACCOUNT, REPOSITORY, REPOSITORY_ARN
 
 from ecr_shared_services.access import grant_check
-from ecr_shared_services.access.evaluator import evaluate_access
 from ecr_shared_services.access.grant_check import Puller, check_grants, missing_grants
 from ecr_shared_services.errors import AccessNotGrantedError
 from ecr_shared_services.policy.identity_policy import identity_policy
@@ -201,14 +201,7 @@ def test_repositories_allowed_by_one_evaluation_get_the_verdict_each_would_get_a
 def test_an_application_pulling_many_repositories_of_one_policy_asks_few_questions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls: list[str] = []
-    real = evaluate_access
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(str(args[1]))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(grant_check, "evaluate_access", counted)
+    calls = evaluated_resources(monkeypatch, grant_check)
     names = [f"service-{i:03d}" for i in range(200)]
     arns = {n: REPOSITORY_ARN.replace(REPOSITORY, n) for n in names}
     shared = repository_policy_json([ROLE], "aws", REGION, "x")
