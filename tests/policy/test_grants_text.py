@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecr_shared_services.policy.grants import expand_grants, grants_json, grants_table, grants_text
+from ecr_shared_services.policy.grants import expand_grants, grants_json, grants_text
 from ecr_shared_services.policy.sizing import to_json
 from ecr_shared_services.spec.registry import SharedRegistryArgs
 
@@ -33,6 +33,11 @@ def args() -> SharedRegistryArgs:
     }
     parsed: SharedRegistryArgs = SharedRegistryArgs.parse(data)
     return parsed
+
+
+def grants_table(grants: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    table: dict[str, Any] = json.loads(grants_text(grants))
+    return table
 
 
 def test_grants_text_is_the_table_as_to_json_writes_it() -> None:

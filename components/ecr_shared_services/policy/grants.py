@@ -69,7 +69,7 @@ def grants_text(grants: dict[str, list[dict[str, Any]]]) -> str:
     The registry's grants repeat the same consumers on every repository they share (200 accounts on 1,000
     repositories: 45 MB of JSON as a tree); every stack that references the registry receives its exports whole, so
     the table, which grows with distinct consumers plus repositories, is what the registry exports and
-    registers. It is `to_json(grants_table(grants))`, to the byte; `expand_grants` gives the tree back.
+    registers. It is the table as `to_json` writes it, to the byte; `expand_grants` gives the tree back.
     """
     entries: dict[int, int] = {}  # id of an entry object → its position, for entries already seen
     positions: dict[str, int] = {}  # an entry's text → its position
@@ -94,12 +94,6 @@ def grants_text(grants: dict[str, list[dict[str, Any]]]) -> str:
     consumer_lists = json.dumps(list(map(list, lists)), separators=(",", ":"))
     named = to_json(repositories)
     return f'{{"consumers":[{",".join(texts)}],"consumer_lists":{consumer_lists},"repositories":{named}}}'
-
-
-def grants_table(grants: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The grants table `grants_text` writes, as data."""
-    table: dict[str, Any] = json.loads(grants_text(grants))
-    return table
 
 
 def expand_grants(value: Any) -> dict[str, list[dict[str, Any]]] | None:
