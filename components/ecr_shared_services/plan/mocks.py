@@ -17,7 +17,7 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 from ecr_shared_services.aws.arns import RepositoryRef, role_arn
 from ecr_shared_services.aws.partitions import partition_for_region
 from ecr_shared_services.plan.registration import Registration
-from ecr_shared_services.plan.sdk_internals import deserialize_properties, plain_read_response
+from ecr_shared_services.plan.sdk_internals import deserialize_properties, read_response
 from ecr_shared_services.plan.stack_names import stack_key
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -102,18 +102,10 @@ class RecordingMonitor(MockMonitor):
         return response
 
     def ReadResource(self, request: Any) -> Any:
+        """MockMonitor.ReadResource, its answer made by `read_response`: every application stack reads a
+        registry's thousands of output values through a StackReference, and the SDK's serializer awaits once
+        per value."""
         _ensure_thread_loop()
-        response = self._read_stack_reference(request) if request.type == STACK_REFERENCE else None
-        if response is None:
-            response = super().ReadResource(request)  # type: ignore[no-untyped-call]
-        self._record(request, response, read=True)
-        return response
-
-    def _read_stack_reference(self, request: Any) -> Any:
-        """MockMonitor.ReadResource for a StackReference, its state (the referenced stack's outputs, plain JSON
-        data read from the plan's files) turned into protobuf by protobuf itself: the SDK's serializer awaits
-        once per value, and every application stack reads a registry's thousands. None when the state is not
-        plain data, for the SDK's serializer."""
         args = MockResourceArgs(
             typ=request.type,
             name=request.name,
@@ -123,11 +115,9 @@ class RecordingMonitor(MockMonitor):
         )
         resource_id, state = self.mocks.new_resource(args)
         urn = self.make_urn(request.parent, request.type, request.name)
-        try:
-            response = plain_read_response(urn, state)
-        except (ValueError, TypeError):
-            return None
+        response = read_response(urn, state)
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id or "", state)
+        self._record(request, response, read=True)
         return response
 
 
@@ -226,7 +216,7 @@ class AwsMocks(pulumi.runtime.Mocks):
         kind = args.typ
         if kind == "pulumi:providers:aws":
             return self._provider(args)
-        if kind == "pulumi:pulumi:StackReference":
+        if kind == STACK_REFERENCE:
             target = str(inputs.get("name") or args.resource_id or "")
             return target, {"name": target, "outputs": self.referenced_outputs(target), "secretOutputNames": []}
         where = self.target(args.provider)

@@ -119,11 +119,15 @@ def set_config_noting_reads(values: dict[str, str]) -> set[str]:
     return asked
 
 
-def plain_read_response(urn: str, state: dict[str, Any]) -> Any:
-    """The monitor's answer to a resource read whose state is plain JSON data (strings, numbers, booleans,
-    None, lists, and mappings with string keys): the protobuf Struct `rpc.serialize_properties` makes of such
-    data, made by protobuf's own Struct.update (a registry's outputs read by a StackReference: 8 ms instead of
-    37 ms). Raises ValueError or TypeError for anything else, which the SDK's serializer must handle."""
+def read_response(urn: str, state: dict[str, Any]) -> Any:
+    """The monitor's answer to a resource read of `state`, as MockMonitor.ReadResource gives it. Plain JSON
+    data (strings, numbers, booleans, None, lists, mappings with string keys) is turned into the protobuf
+    Struct `rpc.serialize_properties` makes of it by protobuf's own Struct.update, without the SDK's await per
+    value (a registry's outputs read by a StackReference: 8 ms instead of 37 ms); anything else goes through
+    the SDK's serializer."""
     properties = struct_pb2.Struct()
-    properties.update(state)
+    try:
+        properties.update(state)
+    except (ValueError, TypeError):
+        properties = _sync_await(rpc.serialize_properties(state, {}))
     return resource_pb2.ReadResourceResponse(urn=urn, properties=properties)
